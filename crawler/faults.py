@@ -1,0 +1,71 @@
+"""Pure page classification: block pages, PHP errors, soft 404s, JavaScript shells and handler targets."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+BLOCK_MARKERS = (
+    "cf-challenge", "cf-browser-verification", "challenge-platform", "attention required! | cloudflare",
+    "checking your browser before accessing", "g-recaptcha", "h-captcha", "hcaptcha.com/1/api.js",
+    "are you a robot", "verifica que eres humano", "access denied | ", "request unsuccessful. incapsula",
+    "this website is not available in your country", "ddos protection by",
+)
+PHP_ERROR = re.compile(r"(<b>)?(fatal error|parse error|warning|notice)(</b>)?:\s.{0,300}? on line\s*(<b>)?\d+",
+                       re.I | re.S)
+JS_HANDLER_TARGET = re.compile(
+    r"""(?:load\w*|open\w*|go\w*|navigate\w*|window\.location(?:\.href)?\s*=|location\.href\s*=|"""
+    r"""window\.open|ir\w*|cargar\w*|abrir\w*)\s*\(?\s*['"]([^'"\s]{1,300}\.(?:html?|php|aspx?|jsp)(?:\?[^'"\s]*)?|/[^'"\s]{0,300})['"]""",
+    re.I,
+)
+TAG = re.compile(r"<[^>]+>")
+SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b.*?</\1>", re.I | re.S)
+SHELL_ROOT = re.compile(r"<div[^>]+id=[\"'](app|root|__next|__nuxt)[\"'][^>]*>\s*</div>", re.I)
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"\s+", " ", TAG.sub(" ", SCRIPT_STYLE.sub(" ", html))).strip()
+
+
+def block_reason(html: str, status: int) -> str | None:
+    """Why a response is a block page (CAPTCHA, challenge, geo-block), or None."""
+    head = html[:20000].lower()
+    for marker in BLOCK_MARKERS:
+        if marker in head:
+            return marker
+    if status in (403, 429) and ("captcha" in head or "cloudflare" in head):
+        return f"http {status}"
+    return None
+
+
+def php_error(html: str) -> bool:
+    return bool(PHP_ERROR.search(html[:50000]))
+
+
+def fingerprint(html: str) -> str:
+    """Content fingerprint that ignores the requested path echoed back (for soft-404 comparison)."""
+    text = re.sub(r"[\w/.-]*muniaudit-probe[\w/.-]*", "", visible_text(html))
+    return hashlib.sha256(text.encode("utf-8", "ignore")).hexdigest()
+
+
+def js_targets(html: str) -> list[str]:
+    """Targets recoverable without a browser from javascript: hrefs and onclick handlers."""
+    targets = []
+    for attr in re.findall(r"""(?:href\s*=\s*["']javascript:|on\w+\s*=\s*["'])([^"']{0,400})""", html, re.I):
+        targets.extend(m.group(1) for m in JS_HANDLER_TARGET.finditer(attr))
+    for m in re.finditer(r"""href\s*=\s*"javascript:([^"]{0,400})\"""", html, re.I):
+        targets.extend(t.group(1) for t in JS_HANDLER_TARGET.finditer(m.group(1)))
+    return list(dict.fromkeys(targets))
+
+
+def needs_rendering(html: str, links_found: int) -> str | None:
+    """Why the page must be rendered by a browser to be seen (a JS shell or JS-only navigation), or None."""
+    text = visible_text(html)
+    scripts = len(re.findall(r"<script\b", html, re.I))
+    if SHELL_ROOT.search(html) and len(text) < 400:
+        return "js_shell"
+    if scripts and links_found <= 1 and len(text) < 200:
+        return "js_shell"
+    js_links = len(re.findall(r"href\s*=\s*[\"']javascript:(?!\s*void|\s*;|\s*$)", html, re.I))
+    if js_links >= 3 and js_links >= links_found:
+        return "js_navigation"
+    return None

@@ -1,0 +1,93 @@
+"""Pure link policy: which URLs belong to the site, which are files, which to follow first, crawl traps."""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+# Link text / URL words that lead to what the audit needs; weights order the crawl frontier.
+PRIORITY_WORDS = {
+    "datos abiertos": 60, "datos-abiertos": 60, "datosabiertos": 60, "open data": 50, "opendata": 50,
+    "transparencia proactiva": 60, "focalizada": 50, "interes publico": 40, "transparencia": 40,
+    "participacion": 40, "consulta": 30, "presupuesto participativo": 40, "cabildo": 30, "gaceta": 30,
+    "contacto": 30, "buzon": 30, "queja": 25, "denuncia": 25, "reporte": 20, "encuesta": 25,
+    "obligaciones": 25, "armonizacion": 20, "conac": 20, "sevac": 15, "cuenta publica": 15,
+    "normatividad": 10, "presidente": 15, "presidenta": 15, "ayuntamiento": 10, "tramites": 10,
+    "descargas": 20, "estadistica": 15, "datos": 15, "app": 5,
+}
+FILE_EXTENSIONS = {
+    "csv", "xlsx", "xls", "ods", "json", "xml", "geojson", "kml", "kmz", "shp", "zip", "rar", "7z",
+    "pdf", "doc", "docx", "ppt", "pptx", "odt", "txt", "rtf",
+    "jpg", "jpeg", "png", "gif", "webp", "svg", "mp4", "mp3", "avi", "mov", "exe", "apk", "dwg",
+}
+DATA_SAMPLE_EXTENSIONS = {"csv", "json", "geojson", "xml", "txt"}   # small ranged GET confirms the format
+SKIP_EXTENSIONS = {"css", "js", "ico", "woff", "woff2", "ttf", "eot", "map"}
+SESSION_PARAMS = {"phpsessid", "jsessionid", "sid", "sessionid", "session_id", "cfid", "cftoken", "aspsessionid"}
+TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_)", re.I)
+CALENDAR_HINT = re.compile(r"(calendar|calendario|agenda|month|mes|year|anio|date|fecha|day|dia)", re.I)
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, for accent- and case-insensitive keyword matching."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def host_key(url: str) -> str:
+    """Host used for same-site checks: the domain without www.; IP or localhost keep their port."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host == "localhost" or re.fullmatch(r"[\d.]+|[0-9a-f:]+", host):
+        return f"{host}:{parts.port or ''}"
+    return host[4:] if host.startswith("www.") else host
+
+
+def is_same_site(url: str, site_keys: frozenset[str]) -> bool:
+    """In the municipality's site: the same host key, or a subdomain of one (transparencia.<domain>)."""
+    key = host_key(url)
+    return key in site_keys or any(not k.endswith(":" ) and ":" not in k and key.endswith("." + k) for k in site_keys)
+
+
+def extension(url: str) -> str:
+    name = posixpath.basename(urlsplit(url).path)
+    return name.rsplit(".", 1)[1].lower() if "." in name else ""
+
+
+def is_file(url: str) -> bool:
+    return extension(url) in FILE_EXTENSIONS
+
+
+def should_skip(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme not in ("http", "https") or extension(url) in SKIP_EXTENSIONS
+
+
+def clean_url(url: str) -> str:
+    """Canonical form for dedupe: no fragment, no session or tracking parameters, sorted query."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in SESSION_PARAMS and not TRACKING_PARAMS.match(k)]
+    path = re.sub(r";jsessionid=[^/?#]*", "", parts.path, flags=re.I)
+    rebuilt = urlunsplit((parts.scheme, parts.netloc.lower(), path or "/", urlencode(query), ""))
+    return canonicalize_url(rebuilt, keep_fragments=False)
+
+
+def priority(url: str, text: str = "") -> int:
+    """Higher for links that likely lead to sections the audit needs."""
+    haystack = fold(f"{text} {urlsplit(url).path} {urlsplit(url).query}").replace("_", " ")
+    return max((w for word, w in PRIORITY_WORDS.items() if word in haystack), default=0)
+
+
+def trap_key(url: str) -> str:
+    """URLs with the same trap key are variants of one page (query permutations, calendar months)."""
+    parts = urlsplit(url)
+    path = re.sub(r"\d{4}[-/]\d{1,2}([-/]\d{1,2})?", "{date}", parts.path)
+    return f"{parts.netloc}{path}"
+
+
+def looks_like_calendar(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(CALENDAR_HINT.search(parts.path + "?" + parts.query)) and bool(re.search(r"\d", parts.query + parts.path))

@@ -1,0 +1,82 @@
+"""Store pipeline: writes pages as they come and each site's merged signals when the site is finished."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import asdict
+
+from crawler.extract import finalize_site
+from crawler.extract.types import Signal
+from crawler.items import PageItem, SignalsItem, SiteDoneItem
+from crawler.sites import finish_run, now
+from store.db import make_engine, session_scope
+from store.models import Page, SignalRow, SiteCrawl
+
+PAGE_BATCH = 200
+
+
+class StorePipeline:
+    def __init__(self, db_url: str | None) -> None:
+        self.db_url = db_url
+        self.pages: list[PageItem] = []
+        self.signals: dict[int, list[Signal]] = defaultdict(list)
+        self.diagnostics: dict[int, list[dict]] = defaultdict(list)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings.get("MUNIAUDIT_DB"))
+
+    def open_spider(self, spider=None) -> None:
+        self.engine = make_engine(self.db_url)
+
+    def process_item(self, item, spider=None):
+        if isinstance(item, PageItem):
+            self.pages.append(item)
+            if len(self.pages) >= PAGE_BATCH:
+                self._flush_pages()
+        elif isinstance(item, SignalsItem):
+            self.signals[item.site_crawl_id].extend(item.signals)
+            self.diagnostics[item.site_crawl_id].extend(asdict(d) for d in item.diagnostics[:200])
+        elif isinstance(item, SiteDoneItem):
+            self._finish_site(item)
+        return item
+
+    def _flush_pages(self) -> None:
+        if not self.pages:
+            return
+        with session_scope(self.engine) as session:
+            session.add_all(Page(**asdict(p)) for p in self.pages)
+        self.pages = []
+
+    def _finish_site(self, item: SiteDoneItem) -> None:
+        """One transaction per site: its last pages, merged signals and outcome land together."""
+        self._flush_pages()
+        merged = finalize_site(self.signals.pop(item.site_crawl_id, []))
+        diagnostics = _dedupe(self.diagnostics.pop(item.site_crawl_id, []))
+        captured = now()
+        with session_scope(self.engine) as session:
+            site = session.get(SiteCrawl, item.site_crawl_id)
+            session.add_all(SignalRow(site_crawl_id=site.id, kind=s.kind, url=s.url, found_on=s.found_on,
+                                      on_home=s.on_home, data=s.data, snippet=(s.snippet or "")[:1000],
+                                      captured_at=captured) for s in merged)
+            site.status, site.finished_at, site.error = item.status, captured, item.error
+            site.pages_seen, site.pages_needing_render = item.pages_seen, item.pages_needing_render
+            site.pages_rendered = item.pages_rendered
+            site.facts = {**item.facts, "diagnostics": diagnostics[:200]}
+
+    def close_spider(self, spider=None) -> None:
+        self._flush_pages()
+        run_id = getattr(spider, "run_id", None)
+        if run_id is not None:
+            with session_scope(self.engine) as session:
+                finish_run(session, run_id)
+        self.engine.dispose()
+
+
+def _dedupe(diagnostics: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for d in diagnostics:
+        key = (d.get("kind"), d.get("url"), d.get("reason"))
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out

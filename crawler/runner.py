@@ -1,0 +1,66 @@
+"""Run the portal spider from Python: in this process (once per process: Twisted's reactor cannot restart)
+or in a child process (tests, benchmarks and repeated crawls)."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+
+from store.db import make_engine, resolve_url, session_scope
+
+
+@dataclass
+class CrawlOptions:
+    db_url: str | None = None
+    allow_private: bool = False
+    page_budget: int = 300
+    render: str = "auto"              # auto | never | always
+    settings: dict | None = None      # extra Scrapy settings
+
+
+def scrapy_settings(options: CrawlOptions):
+    from scrapy.utils.project import get_project_settings
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
+    settings = get_project_settings()
+    settings.set("MUNIAUDIT_DB", resolve_url(options.db_url), priority="cmdline")
+    settings.set("MUNIAUDIT_ALLOW_PRIVATE", options.allow_private, priority="cmdline")
+    settings.set("MUNIAUDIT_PAGE_BUDGET", options.page_budget, priority="cmdline")
+    settings.set("MUNIAUDIT_RENDER", options.render, priority="cmdline")
+    for key, value in (options.settings or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def crawl_in_process(run_id: int, options: CrawlOptions) -> None:
+    """Crawl the pending sites of a run in this process (blocks until done)."""
+    from scrapy.crawler import CrawlerProcess
+
+    process = CrawlerProcess(scrapy_settings(options))
+    process.crawl("portal", run_id=str(run_id))
+    process.start()
+
+
+def crawl_in_subprocess(run_id: int, options: CrawlOptions, timeout: float | None = None) -> int:
+    """Crawl a run in a child Python process; returns its exit code."""
+    payload = json.dumps({"run_id": run_id, "options": options.__dict__})
+    return subprocess.run([sys.executable, "-m", "crawler.runner", payload], timeout=timeout).returncode
+
+
+def new_run(db_url: str | None, cvegeos: list[str] | None, label: str = "") -> int:
+    from crawler.sites import create_run
+    from store.migrate import upgrade
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        run_id = create_run(session, cvegeos, label)
+    engine.dispose()
+    return run_id
+
+
+if __name__ == "__main__":
+    args = json.loads(sys.argv[1])
+    crawl_in_process(args["run_id"], CrawlOptions(**args["options"]))

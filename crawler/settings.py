@@ -1,0 +1,51 @@
+"""Scrapy settings for the portal spider: polite by default (see docs/crawling.md)."""
+from muniaudit import __version__
+
+BOT_NAME = "muniaudit"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = f"muniaudit/{__version__} (+https://github.com/muniaudit/muniaudit; auditoría de transparencia municipal)"
+ROBOTSTXT_OBEY = True
+COOKIES_ENABLED = False
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 10
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
+DOWNLOAD_TIMEOUT = 20
+DOWNLOAD_MAXSIZE = 5 * 1024 * 1024       # larger responses are cancelled and recorded as too_large
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 8
+# Scrapy's own dupe filter and depth middleware drop requests silently; the spider tracks both itself so
+# that every scheduled request ends in a callback or errback (that is how it knows a site is finished).
+DUPEFILTER_CLASS = "scrapy.dupefilters.BaseDupeFilter"
+DEPTH_LIMIT = 0
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.AddressGuardMiddleware": 50,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.StorePipeline": 300,
+}
+
+# muniaudit's own settings (overridable with -s or from the CLI)
+MUNIAUDIT_DB = None                 # SQLAlchemy URL; None = MUNIAUDIT_DB env var or ./muniaudit.sqlite
+MUNIAUDIT_ALLOW_PRIVATE = False     # allow loopback/private addresses (tests, demo)
+MUNIAUDIT_PAGE_BUDGET = 300         # HTML pages per site
+MUNIAUDIT_FILE_BUDGET = 150         # files probed (HEAD) per site
+MUNIAUDIT_MAX_DEPTH = 6
+MUNIAUDIT_RENDER = "auto"           # auto (render JS shells if Chromium is installed) | never | always
+MUNIAUDIT_RENDER_BUDGET = 20        # browser-rendered pages per site
+MUNIAUDIT_CHROMIUM = "/usr/bin/chromium"
+MUNIAUDIT_QUERY_VARIANTS = 5        # distinct query strings per path (crawl-trap defence)

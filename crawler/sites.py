@@ -1,0 +1,70 @@
+"""Store access for the crawl: create a run, list the sites still to crawl, reset interrupted ones."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from store.models import CrawlRun, Municipality, Page, SignalRow, SiteCrawl
+
+DONE_STATUSES = ("ok", "partial", "unreachable", "blocked", "no_url")
+
+
+@dataclass(frozen=True)
+class SiteSpec:
+    site_crawl_id: int
+    cvegeo: str
+    start_url: str
+    extra_urls: tuple[str, ...] = field(default_factory=tuple)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_run(session: Session, cvegeos: list[str] | None, label: str = "", settings: dict | None = None) -> int:
+    """A new crawl run over the given (or all enabled) municipalities. Sites without URL are settled at once."""
+    query = select(Municipality).where(Municipality.enabled.is_(True))
+    if cvegeos:
+        query = select(Municipality).where(Municipality.cvegeo.in_(cvegeos))
+    run = CrawlRun(label=label, started_at=now(), status="running", settings=settings or {}, stats={})
+    session.add(run)
+    session.flush()
+    for muni in session.scalars(query.order_by(Municipality.cvegeo)):
+        status = "pending" if muni.url else "no_url"
+        session.add(SiteCrawl(run_id=run.id, cvegeo=muni.cvegeo, start_url=muni.url, status=status,
+                              finished_at=None if muni.url else now(), facts={}))
+    return run.id
+
+
+def pending_sites(session: Session, run_id: int) -> list[SiteSpec]:
+    """Sites of the run not finished yet. Evidence half-written by an interrupted crawl is discarded first,
+    so a resumed site is crawled again from its home page and nothing is duplicated."""
+    rows = list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id,
+                                                        SiteCrawl.status.not_in(DONE_STATUSES))))
+    ids = [r.id for r in rows]
+    if ids:
+        session.execute(delete(Page).where(Page.site_crawl_id.in_(ids)))
+        session.execute(delete(SignalRow).where(SignalRow.site_crawl_id.in_(ids)))
+    specs = []
+    for row in rows:
+        muni = session.get(Municipality, row.cvegeo)
+        row.status, row.started_at = "running", now()
+        specs.append(SiteSpec(row.id, row.cvegeo, row.start_url or muni.url, tuple(muni.extra_urls or ())))
+    return specs
+
+
+def finish_run(session: Session, run_id: int) -> dict:
+    """Close the run when every site is settled; returns counts by site status."""
+    run = session.get(CrawlRun, run_id)
+    counts: dict[str, int] = {}
+    for status in session.scalars(select(SiteCrawl.status).where(SiteCrawl.run_id == run_id)):
+        counts[status] = counts.get(status, 0) + 1
+    if all(s in DONE_STATUSES for s in counts):
+        run.status, run.finished_at = "finished", now()
+    else:
+        run.status = "interrupted"
+    run.stats = {**(run.stats or {}), "sites": counts}
+    return counts

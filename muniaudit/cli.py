@@ -1,0 +1,289 @@
+"""The `muniaudit` command. Messages are in Spanish (the users' language); errors are one line, exit code 2."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from muniaudit import __version__, service
+from muniaudit.service import UserError
+
+console = Console(stderr=True, soft_wrap=True)
+out = Console(soft_wrap=True)
+
+EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
+
+
+def fail(message: str, code: int = EXIT_USAGE):
+    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    sys.exit(code)
+
+
+class Context:
+    def __init__(self, db: str | None) -> None:
+        self.db = db
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = service.open_store(self.db)
+        return self._engine
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="MUNIAUDIT_DB", default=None,
+              help="URL SQLAlchemy de la base (por omisión ./muniaudit.sqlite; también MUNIAUDIT_DB).")
+@click.version_option(__version__, prog_name="muniaudit")
+@click.pass_context
+def main(ctx: click.Context, db: str | None) -> None:
+    """Auditoría de gobierno abierto de sitios web municipales de México."""
+    ctx.obj = Context(db)
+
+
+# -- registry ------------------------------------------------------------------------------------------------
+
+@main.group()
+def municipalities() -> None:
+    """Registro de municipios (clave INEGI, sitio web, cuentas conocidas)."""
+
+
+@municipalities.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.pass_obj
+def municipalities_import(obj: Context, file: Path) -> None:
+    """Importa sitios web desde un CSV con columnas cvegeo,url[,extra_urls,social_accounts,enabled]."""
+    from muniaudit.registry import import_csv
+    from store.db import session_scope
+
+    if not file.is_file():
+        fail(f"{file}: no existe el archivo")
+    try:
+        with session_scope(obj.engine) as session:
+            report = import_csv(session, file)
+    except (UnicodeDecodeError, OSError) as exc:
+        fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")
+    for error in report.errors:
+        console.print(f"{file}:{error}", highlight=False, markup=False)
+    out.print(f"{report.imported} municipios importados, {len(report.errors)} filas con errores")
+    if report.errors:
+        sys.exit(EXIT_PARTIAL if report.imported else EXIT_USAGE)
+
+
+@municipalities.command("list")
+@click.option("--state", help="Estado: clave (14), nombre (Jalisco) o abreviatura (Jal.).")
+@click.option("--has-url/--no-url", default=None, help="Sólo con sitio web registrado / sólo sin él.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@click.pass_obj
+def municipalities_list(obj: Context, state: str | None, has_url: bool | None, fmt: str) -> None:
+    """Lista municipios del registro."""
+    import csv
+
+    from muniaudit.registry import list_municipalities
+    from store.db import session_scope
+
+    with session_scope(obj.engine) as session:
+        rows = list_municipalities(session, state=state, has_url=has_url)
+        if fmt == "csv":
+            writer = csv.writer(sys.stdout)
+            writer.writerow(["cvegeo", "municipio", "estado", "poblacion", "url", "habilitado"])
+            for m in rows:
+                writer.writerow([m.cvegeo, m.name, m.state_name, m.population, m.url or "", int(m.enabled)])
+            return
+        table = Table("cvegeo", "municipio", "estado", "población", "sitio web")
+        for m in rows:
+            table.add_row(m.cvegeo, m.name, m.state_name, f"{m.population:,}", m.url or "—")
+        out.print(table)
+        out.print(f"{len(rows)} municipios")
+
+
+# -- crawl / audit / report / export / run -----------------------------------------------------------------------
+
+def _crawl_options(f):
+    f = click.option("--cvegeo", "cvegeos", multiple=True, help="Clave INEGI (repetible). Por omisión: todos los habilitados con URL.")(f)
+    f = click.option("--allow-private", is_flag=True, help="Permite direcciones privadas o de loopback (pruebas, demo).")(f)
+    f = click.option("--page-budget", type=click.IntRange(1, 100000), default=300, show_default=True, help="Páginas HTML por sitio.")(f)
+    f = click.option("--render", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
+                     help="Renderizar con Chromium las páginas que sólo funcionan con JavaScript.")(f)
+    f = click.option("--resume", "resume_run", type=int, default=None, help="Reanuda una corrida interrumpida.")(f)
+    f = click.option("--label", default="", help="Etiqueta de la corrida (p. ej. 2026-11).")(f)
+    return f
+
+
+def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, extra_settings=None) -> int:
+    from crawler.runner import CrawlOptions, crawl_in_process, new_run
+
+    _check_targets(obj, list(cvegeos), allow_private)
+    run_id = resume_run if resume_run is not None else new_run(obj.db, list(cvegeos) or _enabled_with_url(obj), label)
+    console.print(f"rastreo: corrida {run_id}")
+    crawl_in_process(run_id, CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget,
+                                          render=render, settings=extra_settings))
+    _print_crawl_summary(obj, run_id)
+    return run_id
+
+
+def _enabled_with_url(obj: Context) -> list[str]:
+    from muniaudit.registry import list_municipalities
+    from store.db import session_scope
+
+    with session_scope(obj.engine) as session:
+        keys = [m.cvegeo for m in list_municipalities(session, has_url=True, enabled=True)]
+    if not keys:
+        fail("ningún municipio habilitado tiene sitio web: importe un CSV con `muniaudit municipalities import`")
+    return keys
+
+
+def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> None:
+    """Unknown keys are input errors; private addresses are refused before anything is written."""
+    from muniaudit.urls import private_address_reason
+    from store.db import session_scope
+    from store.models import Municipality
+
+    with session_scope(obj.engine) as session:
+        for key in cvegeos:
+            if session.get(Municipality, key) is None:
+                fail(f"--cvegeo {key}: clave INEGI desconocida")
+        keys = cvegeos or [m for m in _enabled_with_url(obj)]
+        if allow_private:
+            return
+        for key in keys:
+            muni = session.get(Municipality, key)
+            reason = muni.url and private_address_reason(muni.url)
+            if reason:
+                fail(f"{key} ({muni.url}): {reason}; use --allow-private sólo para sitios de prueba locales")
+
+
+def _print_crawl_summary(obj: Context, run_id: int) -> None:
+    from store.db import session_scope
+    from store.evidence import site_crawls
+
+    with session_scope(obj.engine) as session:
+        counts: dict[str, int] = {}
+        for site in site_crawls(session, run_id):
+            counts[site.status] = counts.get(site.status, 0) + 1
+    console.print("sitios: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+
+
+@main.command()
+@_crawl_options
+@click.pass_obj
+def crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label) -> None:
+    """Rastrea los sitios municipales y guarda la evidencia (páginas y señales)."""
+    _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label)
+
+
+@main.command()
+@click.option("--run", "run_id", type=int, default=None, help="Corrida a auditar (por omisión la última).")
+@click.option("--rubric", default=None, help="Rúbrica: id incluido (aidh-2016) o ruta a un YAML.")
+@click.pass_obj
+def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
+    """Califica la evidencia guardada con una rúbrica (sin volver a rastrear)."""
+    try:
+        loaded = service.load_rubric(rubric)
+        run_id = service.resolve_run(obj.engine, run_id)
+    except UserError as exc:
+        fail(str(exc))
+    summary = service.audit_run(obj.engine, run_id, loaded)
+    out.print(f"corrida {run_id}: {summary.audited} municipios auditados con {loaded.id} v{loaded.version} "
+              + "(" + ", ".join(f"{k}={v}" for k, v in sorted(summary.by_status.items())) + ")")
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Carpeta del sitio de reportes.")
+@click.option("--run", "run_id", type=int, default=None)
+@click.option("--rubric", default=None)
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.pass_obj
+def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, lang: str) -> None:
+    """Escribe el sitio de reportes (ranking, una página por municipio, metodología, datos)."""
+    try:
+        loaded = service.load_rubric(rubric)
+        run_id = service.resolve_run(obj.engine, run_id)
+    except UserError as exc:
+        fail(str(exc))
+    index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)
+    out.print(f"reportes escritos: {index}")
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Archivo (por omisión, salida estándar).")
+@click.option("--run", "run_id", type=int, default=None)
+@click.option("--rubric", default=None)
+@click.pass_obj
+def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, rubric: str | None) -> None:
+    """Exporta puntajes, criterios con evidencia y señales (JSON; esquema en reports/schema)."""
+    try:
+        loaded = service.load_rubric(rubric)
+        run_id = service.resolve_run(obj.engine, run_id)
+    except UserError as exc:
+        fail(str(exc))
+    text = service.write_json(service.export_document(obj.engine, run_id, loaded), out_file)
+    if out_file is None:
+        click.echo(text)
+    else:
+        console.print(f"exportado: {out_file}")
+
+
+@main.command()
+@_crawl_options
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
+@click.option("--rubric", default=None)
+@click.pass_obj
+def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, out_dir, rubric) -> None:
+    """Rastreo, auditoría y reportes en secuencia (el trabajo mensual)."""
+    try:
+        loaded = service.load_rubric(rubric)
+    except UserError as exc:
+        fail(str(exc))
+    run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label)
+    service.audit_run(obj.engine, run_id, loaded)
+    index = service.render_reports(obj.engine, run_id, loaded, out_dir)
+    service.write_json(service.export_document(obj.engine, run_id, loaded), out_dir / "export.json")
+    out.print(f"listo: abra {index}")
+
+
+# -- rubric ---------------------------------------------------------------------------------------------------
+
+@main.group()
+def rubric() -> None:
+    """Rúbricas YAML."""
+
+
+@rubric.command("validate")
+@click.argument("file", type=click.Path(path_type=Path))
+def rubric_validate(file: Path) -> None:
+    """Valida una rúbrica: informa archivo, línea y campo de cada error."""
+    from audit.loader import validate_rubric_file
+
+    errors = validate_rubric_file(file)
+    for error in errors:
+        console.print(error, highlight=False, markup=False)
+    if errors:
+        sys.exit(EXIT_USAGE)
+    out.print(f"{file}: rúbrica válida")
+
+
+# -- demo -----------------------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True)
+@click.option("--render", type=click.Choice(["auto", "never"]), default="auto", show_default=True)
+def demo(out_dir: Path, render: str) -> None:
+    """Sirve la web de ejemplo en loopback, la rastrea, audita y escribe los reportes."""
+    from muniaudit.demo import run_demo
+
+    index = run_demo(out_dir, render=render)
+    out.print(f"\nDemo lista. Abra en su navegador:\n  {index.resolve().as_uri()}\n"
+              f"Exportación JSON: {(out_dir / 'export.json').resolve()}")
+
+
+def entrypoint() -> None:
+    main()
+
+
+if __name__ == "__main__":
+    main()

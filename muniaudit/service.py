@@ -1,0 +1,156 @@
+"""Application services the CLI and the demo share: crawl, audit, export, report.
+
+Each step opens its own transactions, so a failure leaves earlier runs and results untouched.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from muniaudit import __version__
+from store.db import make_engine, session_scope
+from store.documents import build_document
+from store.evidence import latest_run_id, load_evidence, save_audit, site_crawls
+from store.migrate import upgrade
+from store.models import CrawlRun, Municipality
+
+RUBRICS_DIR = Path(__file__).resolve().parent.parent / "rubrics"
+DEFAULT_RUBRIC = "aidh-2016"
+
+
+class UserError(Exception):
+    """A problem with the user's input, reported as one line without a traceback."""
+
+
+def open_store(db_url: str | None) -> Engine:
+    """An engine on an up-to-date schema, with the INEGI registry loaded."""
+    from muniaudit.registry import seed_registry
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    with session_scope(engine) as session:
+        if session.scalar(select(Municipality.cvegeo).limit(1)) is None:
+            seed_registry(session)
+    return engine
+
+
+def rubric_path(name_or_path: str | None) -> Path:
+    """A rubric file given by path or by the id of a bundled rubric."""
+    value = name_or_path or DEFAULT_RUBRIC
+    path = Path(value)
+    if path.suffix in (".yaml", ".yml") or path.exists():
+        if not path.exists():
+            raise UserError(f"{value}: no existe el archivo de rúbrica")
+        return path
+    bundled = RUBRICS_DIR / f"{value}.yaml"
+    if not bundled.exists():
+        known = ", ".join(sorted(p.stem for p in RUBRICS_DIR.glob("*.yaml")))
+        raise UserError(f"rúbrica desconocida '{value}' (disponibles: {known})")
+    return bundled
+
+
+def load_rubric(name_or_path: str | None):
+    from audit.loader import RubricError
+    from audit.loader import load_rubric as load
+
+    try:
+        return load(rubric_path(name_or_path))
+    except RubricError as exc:
+        raise UserError(str(exc)) from None
+
+
+def rubric_meta(rubric, lang: str = "es") -> dict:
+    return {"id": rubric.id, "version": rubric.version, "title": rubric.title.get(lang), "hash": rubric.content_hash}
+
+
+def resolve_run(engine: Engine, run_id: int | None) -> int:
+    with session_scope(engine) as session:
+        if run_id is not None:
+            if session.get(CrawlRun, run_id) is None:
+                raise UserError(f"no existe la corrida {run_id}")
+            return run_id
+        latest = latest_run_id(session)
+    if latest is None:
+        raise UserError("no hay corridas de rastreo en la base de datos: ejecute primero `muniaudit crawl`")
+    return latest
+
+
+@dataclass
+class AuditSummary:
+    run_id: int
+    audited: int
+    by_status: dict[str, int]
+
+
+def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
+    """Score every site crawl of a run with a rubric and store the results (re-audit without re-crawling)."""
+    from audit.engine import score
+
+    by_status: dict[str, int] = {}
+    with session_scope(engine) as session:
+        sites = site_crawls(session, run_id)
+        for site in sites:
+            evidence = load_evidence(session, site, rubric.id)
+            result = score(rubric, evidence, code_version=__version__)
+            save_audit(session, site, result)
+            by_status[result.status] = by_status.get(result.status, 0) + 1
+    return AuditSummary(run_id, len(sites), by_status)
+
+
+def export_document(engine: Engine, run_id: int, rubric, lang: str = "es") -> dict:
+    with session_scope(engine) as session:
+        return build_document(session, run_id, rubric.id, rubric_meta(rubric, lang))
+
+
+def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", limit: int = 12) -> list[dict]:
+    """Export documents of the earlier finished runs audited with the same rubric (older first)."""
+    from store.models import Audit, SiteCrawl
+
+    with session_scope(engine) as session:
+        ids = list(session.scalars(
+            select(CrawlRun.id).where(CrawlRun.id < run_id).order_by(CrawlRun.id.desc()).limit(limit)))
+        audited = [i for i in ids if session.scalar(
+            select(Audit.id).join(SiteCrawl, Audit.site_crawl_id == SiteCrawl.id)
+            .where(SiteCrawl.run_id == i, Audit.rubric_id == rubric.id).limit(1)) is not None]
+        return [build_document(session, i, rubric.id, rubric_meta(rubric, lang)) for i in reversed(audited)]
+
+
+def write_json(document: dict, out: Path | None) -> str:
+    text = json.dumps(document, ensure_ascii=False, indent=2, default=str)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_suffix(out.suffix + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)          # never leave a half-written export behind
+    return text
+
+
+def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str = "es") -> Path:
+    from reports.render import render_site
+
+    document = export_document(engine, run_id, rubric, lang)
+    history = history_documents(engine, run_id, rubric, lang)
+    return render_site(document, out_dir, lang=lang, history=history or None, rubric=rubric_for_report(rubric, lang))
+
+
+def rubric_for_report(rubric, lang: str = "es") -> dict:
+    """The rubric as a plain dict in one language, for the methodology page."""
+    def text(t):
+        return t.get(lang) if t is not None else ""
+    return {
+        "id": rubric.id, "version": rubric.version, "title": text(rubric.title), "source": text(rubric.source),
+        "citation": rubric.citation, "description": text(rubric.description), "hash": rubric.content_hash,
+        "categories": [{"id": c.id, "title": text(c.title), "weight": c.weight} for c in rubric.categories],
+        "criteria": [{"id": c.id, "ref": c.ref, "category": c.category, "title": text(c.title), "why": text(c.why),
+                      "how_to_fix": text(c.how_to_fix), "basis": text(c.basis.text), "basis_type": c.basis.type,
+                      "points": c.points, "mode": c.mode, "check": c.check.name} for c in rubric.criteria],
+        "caps": [{"id": k.id, "criterion": k.criterion, "max": k.max, "scope": k.scope, "reason": text(k.reason)}
+                 for k in rubric.caps],
+    }
+
+
+def default_engine(db: str | None) -> Engine:
+    return open_store(db)

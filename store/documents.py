@@ -1,0 +1,116 @@
+"""Build the export document (reports/schema/export.schema.json) from stored crawls and audits.
+
+The report site and `muniaudit export` both read this document, so the pages show what the data says.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from muniaudit import __version__
+from store.models import Audit, Municipality, SignalRow, SiteCrawl
+
+CORE_SIGNAL_FIELDS = ("kind", "url", "found_on", "on_home", "snippet", "captured_at", "data")
+
+
+def build_document(session: Session, run_id: int, rubric_id: str, rubric_meta: dict) -> dict:
+    """The export document for one run and one rubric (latest audit per site crawl)."""
+    sites = list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(SiteCrawl.cvegeo)))
+    audits = _latest_audits(session, [s.id for s in sites], rubric_id)
+    signals = _signals_by_site(session, [s.id for s in sites])
+    municipalities = [_municipality_doc(session.get(Municipality, s.cvegeo), s, audits.get(s.id),
+                                        signals.get(s.id, [])) for s in sites]
+    _add_ranks(municipalities)
+    return {
+        "schema_version": "1",
+        "generated_at": datetime.now(UTC).isoformat(),
+        "tool": {"name": "muniaudit", "version": __version__},
+        "rubric": rubric_meta,
+        "municipalities": municipalities,
+    }
+
+
+def _latest_audits(session: Session, site_ids: list[int], rubric_id: str) -> dict[int, Audit]:
+    latest: dict[int, Audit] = {}
+    for chunk in _chunks(site_ids):
+        rows = session.scalars(select(Audit).where(Audit.site_crawl_id.in_(chunk), Audit.rubric_id == rubric_id)
+                               .order_by(Audit.id))
+        for audit in rows:
+            latest[audit.site_crawl_id] = audit
+    return latest
+
+
+def _signals_by_site(session: Session, site_ids: list[int]) -> dict[int, list[SignalRow]]:
+    out: dict[int, list[SignalRow]] = {}
+    for chunk in _chunks(site_ids):
+        for row in session.scalars(select(SignalRow).where(SignalRow.site_crawl_id.in_(chunk)).order_by(SignalRow.id)):
+            out.setdefault(row.site_crawl_id, []).append(row)
+    return out
+
+
+def _chunks(ids: list[int], size: int = 500):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
+def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, signals: list[SignalRow]) -> dict:
+    crawl_status = site.status if site.status in ("ok", "partial", "unreachable", "blocked", "no_url") else "error"
+    doc = {
+        "cvegeo": muni.cvegeo, "name": muni.name, "state": muni.state_name, "state_code": muni.state_code,
+        "population": muni.population, "url": site.start_url or muni.url,
+        "crawl": {"run_id": site.run_id, "status": crawl_status, "started_at": _iso(site.started_at),
+                  "finished_at": _iso(site.finished_at), "pages_seen": site.pages_seen,
+                  "pages_needing_render": site.pages_needing_render, "pages_rendered": site.pages_rendered,
+                  "error": site.error, "faults": (site.facts or {}).get("faults", {})},
+        "score": None, "max_score": 100.0, "score_status": "not_audited", "pending_points": 0.0,
+        "categories": [], "criteria": [], "signals": [_signal_doc(s) for s in signals],
+    }
+    if audit is not None:
+        doc.update(score=None if audit.score is None else round(audit.score, 2), max_score=audit.max_score,
+                   score_status=audit.status, pending_points=audit.pending_points, categories=audit.categories,
+                   criteria=[_criterion_doc(c) for c in audit.criteria],
+                   audit={"rubric_id": audit.rubric_id, "rubric_version": audit.rubric_version,
+                          "rubric_hash": audit.rubric_hash, "code_version": audit.code_version,
+                          "created_at": _iso(audit.created_at), "caps_applied": audit.caps_applied})
+    return doc
+
+
+def _criterion_doc(c) -> dict:
+    return {"id": c.criterion_id, "category": c.category, "title": c.title, "status": c.status,
+            "points": c.points, "max_points": c.max_points, "mode": c.mode, "reason": c.reason,
+            "evidence": c.evidence, "reviewed_by": c.reviewed_by, "suggestion": c.suggestion}
+
+
+def _signal_doc(s: SignalRow) -> dict:
+    doc = {"kind": s.kind, "url": s.url, "found_on": s.found_on, "on_home": bool(s.on_home),
+           "snippet": s.snippet or "", "captured_at": _iso(s.captured_at), "data": dict(s.data or {})}
+    for key, value in (s.data or {}).items():      # kind-specific fields at top level (platform, handle, ...)
+        if key not in CORE_SIGNAL_FIELDS and isinstance(value, str | int | float | bool):
+            doc[key] = value
+    return doc
+
+
+def _add_ranks(municipalities: list[dict]) -> None:
+    """Competition ranking (1, 2, 2, 4) among audited municipalities, nationally and by state."""
+    scored = [m for m in municipalities if m["score"] is not None]
+    _rank(scored, "national")
+    for state in {m["state_code"] for m in scored}:
+        _rank([m for m in scored if m["state_code"] == state], "state")
+    for m in municipalities:
+        m.setdefault("rank", {}).setdefault("national", None)
+        m["rank"].setdefault("state", None)
+
+
+def _rank(group: list[dict], key: str) -> None:
+    ordered = sorted(group, key=lambda m: -m["score"])
+    for i, m in enumerate(ordered):
+        same = i > 0 and ordered[i - 1]["score"] == m["score"]
+        m.setdefault("rank", {})[key] = ordered[i - 1]["rank"][key] if same else i + 1

@@ -1,0 +1,155 @@
+"""Building blocks of checks: the outcome type, parameter specs and an index of one evidence by signal kind."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from audit.evidence import CRAWL_PARTIAL, Evidence, EvidenceSignal
+from audit.result import ERROR, FAIL, NEEDS_REVIEW, PARTIAL, PASS, EvidenceRef
+
+MAX_REFS = 5
+
+
+@dataclass
+class CheckOutcome:
+    """What a check concluded: status, fraction of the requirement met (0-1), a Spanish reason and evidence."""
+
+    status: str
+    fraction: float
+    reason: str
+    evidence: list[EvidenceRef] = field(default_factory=list)
+    suggestion: str | None = None
+    absent: bool = False      # failed because nothing was found: uncertain when the crawl was incomplete
+
+
+@dataclass(frozen=True)
+class Param:
+    """Declared parameter of a check; the loader validates rubric params against it."""
+
+    types: tuple[type, ...]
+    required: bool = False
+    default: Any = None
+    choices: tuple[Any, ...] | None = None
+    help: str = ""
+
+    def type_names(self) -> str:
+        return " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in self.types)
+
+    def accepts(self, value: Any) -> bool:
+        if isinstance(value, bool) and bool not in self.types:
+            return False
+        return isinstance(value, self.types)
+
+
+_TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "true/false", list: "list", dict: "mapping"}
+NUMBER = (int, float)
+
+
+class EvidenceIndex:
+    """One Evidence with its signals indexed by kind, built once per scoring."""
+
+    __slots__ = ("evidence", "by_kind", "crawled_on", "incomplete_reason")
+
+    def __init__(self, evidence: Evidence) -> None:
+        self.evidence = evidence
+        self.by_kind: dict[str, list[EvidenceSignal]] = {}
+        for signal in evidence.signals:
+            self.by_kind.setdefault(signal.kind, []).append(signal)
+        self.crawled_on: date = evidence.crawled_at.date()
+        self.incomplete_reason = _incomplete_reason(evidence)
+
+    def of_kind(self, kinds: str | Iterable[str]) -> list[EvidenceSignal]:
+        if isinstance(kinds, str):
+            return self.by_kind.get(kinds, [])
+        return [s for k in kinds for s in self.by_kind.get(k, [])]
+
+    @property
+    def facts(self) -> Mapping[str, Any]:
+        return self.evidence.facts
+
+
+def _incomplete_reason(evidence: Evidence) -> str | None:
+    """Why an absence may be an artefact of the crawl (Spanish), or None when the crawl was complete."""
+    parts = []
+    if evidence.crawl_status == CRAWL_PARTIAL:
+        parts.append("el rastreo fue parcial")
+    if evidence.pages_needing_render:
+        parts.append(f"{evidence.pages_needing_render} página(s) requieren JavaScript y no se pudieron mostrar")
+    blocked = evidence.facts.get("blocked_pages") or 0
+    if isinstance(blocked, int | float) and blocked > 0:
+        parts.append(f"{int(blocked)} página(s) bloqueadas")
+    return "; ".join(parts) or None
+
+
+def index(evidence: Evidence | EvidenceIndex) -> EvidenceIndex:
+    return evidence if isinstance(evidence, EvidenceIndex) else EvidenceIndex(evidence)
+
+
+def ref(signal: EvidenceSignal) -> EvidenceRef:
+    captured = signal.captured_at.isoformat() if isinstance(signal.captured_at, datetime) else None
+    return EvidenceRef(url=signal.url, found_on=signal.found_on, snippet=signal.snippet[:200], captured_at=captured)
+
+
+def refs(signals: Iterable[EvidenceSignal]) -> list[EvidenceRef]:
+    out: list[EvidenceRef] = []
+    for signal in signals:
+        out.append(ref(signal))
+        if len(out) >= MAX_REFS:
+            break
+    return out
+
+
+def passed(reason: str, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+    return CheckOutcome(PASS, 1.0, reason, refs(signals))
+
+
+def failed(reason: str, absent: bool = True, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+    return CheckOutcome(FAIL, 0.0, reason, refs(signals), absent=absent)
+
+
+def partly(fraction: float, reason: str, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+    fraction = min(max(fraction, 0.0), 1.0)
+    status = PASS if fraction >= 1 else PARTIAL if fraction > 0 else FAIL
+    return CheckOutcome(status, fraction, reason, refs(signals), absent=fraction == 0)
+
+
+def to_review(reason: str, suggestion: str | None = None, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+    return CheckOutcome(NEEDS_REVIEW, 0.0, reason, refs(signals), suggestion=suggestion)
+
+
+def errored(reason: str) -> CheckOutcome:
+    return CheckOutcome(ERROR, 0.0, reason)
+
+
+def matches(signal: EvidenceSignal, where: Mapping[str, Any] | None) -> bool:
+    """True when each `where` field equals the signal's data field (a list value means any of)."""
+    if not where:
+        return True
+    for key, wanted in where.items():
+        value = signal.data.get(key)
+        if isinstance(wanted, list):
+            if value not in wanted:
+                return False
+        elif value != wanted:
+            return False
+    return True
+
+
+def parse_date(value: Any) -> date | None:
+    """An ISO date (or datetime) from signal data, or None when unparsable."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def fmt_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")

@@ -1,0 +1,139 @@
+"""Checks on the open-data section's content: datasets, collections, topics, formats."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from audit.checks.base import CheckOutcome, EvidenceIndex, Param, failed, partly, passed
+from audit.checks.registry import check
+from audit.evidence import EvidenceSignal
+
+IN_SECTION = Param((bool,), default=True, help="true: only datasets listed in the open-data section")
+NON_DATA_FORMATS = ("html", "htm", "php", "aspx", "")
+
+
+def datasets(ev: EvidenceIndex, in_data_section: bool) -> list[EvidenceSignal]:
+    found = ev.of_kind("dataset")
+    return [s for s in found if s.data.get("in_data_section")] if in_data_section else found
+
+
+def _where(in_data_section: bool) -> str:
+    return " en el apartado de datos abiertos" if in_data_section else " en el sitio"
+
+
+@check("count_datasets", params={
+    "min": Param((int,), required=True, help="datasets needed to pass"), "in_data_section": IN_SECTION,
+    "machine_readable": Param((bool,), default=None, help="true: only machine-readable formats")})
+def count_datasets(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """At least `min` downloadable datasets; the fraction is found/min."""
+    found = datasets(ev, p["in_data_section"])
+    if p["machine_readable"] is not None:
+        found = [s for s in found if bool(s.data.get("machine_readable")) == p["machine_readable"]]
+    if not found:
+        return failed(f"No se encontraron archivos de datos{_where(p['in_data_section'])}.")
+    return partly(len(found) / p["min"], f"Se encontraron {len(found)} archivo(s) de datos"
+                  f"{_where(p['in_data_section'])}; se requieren {p['min']}.", found)
+
+
+def collections_of(found: list[EvidenceSignal], count_ungrouped: bool) -> dict[str, list[EvidenceSignal]]:
+    """Datasets grouped by collection heading; ungrouped files count as their own collection when asked."""
+    groups: dict[str, list[EvidenceSignal]] = {}
+    for signal in found:
+        name = str(signal.data.get("collection") or "").strip()
+        if not name and count_ungrouped:
+            name = signal.url
+        if name:
+            groups.setdefault(name, []).append(signal)
+    return groups
+
+
+@check("count_collections", params={
+    "min": Param((int,), required=True, help="collections (rubros, document sets or databases) needed"),
+    "in_data_section": IN_SECTION,
+    "count_ungrouped": Param((bool,), default=True, help="a file without a heading counts as one collection")})
+def count_collections(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """At least `min` collections of documents, rubros or databases."""
+    groups = collections_of(datasets(ev, p["in_data_section"]), p["count_ungrouped"])
+    if not groups:
+        return failed(f"No se encontraron colecciones de datos{_where(p['in_data_section'])}.")
+    names = ", ".join(sorted(groups)[:5])
+    return partly(len(groups) / p["min"], f"Se encontraron {len(groups)} colección(es) ({names}); "
+                  f"se requieren {p['min']}.", [g[0] for g in groups.values()])
+
+
+@check("organised_by_topics", params={
+    "min_topics": Param((int,), default=2, help="distinct topics needed"),
+    "require_subtopics": Param((bool,), default=True, help="a topic must hold two or more collections"),
+    "in_data_section": IN_SECTION})
+def organised_by_topics(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """Data classified by topics (and subtopics: collections inside a topic)."""
+    found = datasets(ev, p["in_data_section"])
+    topics: dict[str, set[str]] = {}
+    for signal in found:
+        topic = str(signal.data.get("topic") or "").strip()
+        if topic:
+            topics.setdefault(topic, set()).add(str(signal.data.get("collection") or "").strip())
+    if not topics:
+        if found:
+            return failed("Los datos no están clasificados por temas.", absent=False, signals=found)
+        return failed(f"No se encontraron datos clasificados por temas{_where(p['in_data_section'])}.")
+    listed = ", ".join(sorted(topics)[:5])
+    with_sub = [t for t, cols in topics.items() if len(cols - {""}) >= 2]
+    enough = len(topics) >= p["min_topics"]
+    if enough and (with_sub or not p["require_subtopics"]):
+        return passed(f"Los datos están organizados en {len(topics)} temas ({listed}).", found)
+    missing = [] if enough else [f"{len(topics)} de {p['min_topics']} temas"]
+    if p["require_subtopics"] and not with_sub:
+        missing.append("ningún tema tiene subtemas")
+    return partly(0.5, f"Clasificación incompleta ({listed}): {'; '.join(missing)}.", found)
+
+
+@check("formats_machine_readable", params={
+    "share": Param((int, float), default=None, help="minimum share (0-1) of machine-readable files"),
+    "any": Param((bool,), default=False, help="pass with at least one machine-readable file"),
+    "in_data_section": IN_SECTION})
+def formats_machine_readable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """Files in formats that allow quick extraction and reuse (CSV, XLSX, JSON...): any, or a minimum share."""
+    found = datasets(ev, p["in_data_section"])
+    if not found:
+        return failed(f"No se encontraron archivos de datos{_where(p['in_data_section'])}.")
+    readable = [s for s in found if s.data.get("machine_readable")]
+    share = len(readable) / len(found)
+    formats = ", ".join(sorted({str(s.data.get("format") or "?") for s in readable})) or "ninguno"
+    detail = f"{len(readable)} de {len(found)} archivos en formato procesable ({formats})"
+    wanted = p["share"] if p["share"] is not None and not p["any"] else None
+    if wanted is None:
+        return passed(f"Hay {detail}.", readable) if readable else failed(
+            f"Ningún archivo está en formato procesable ({detail}).", absent=False, signals=found)
+    return partly(share / wanted if wanted else 1.0, f"{detail}; se requiere al menos {wanted:.0%}.",
+                  readable or found)
+
+
+@check("downloadable", params={"min": Param((int,), default=1), "in_data_section": IN_SECTION})
+def downloadable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """Information can be downloaded as files (not only shown as web pages)."""
+    files = [s for s in datasets(ev, p["in_data_section"])
+             if str(s.data.get("format") or "").lower() not in NON_DATA_FORMATS]
+    if not files:
+        return failed(f"No se encontraron archivos descargables{_where(p['in_data_section'])}.")
+    return partly(len(files) / p["min"], f"Se pueden descargar {len(files)} archivo(s), p. ej. {files[0].url}",
+                  files)
+
+
+@check("processed_data", params={
+    "max_scanned_share": Param((int, float), default=0.3, help="highest tolerated share of scanned PDFs/images"),
+    "in_data_section": IN_SECTION})
+def processed_data(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """Proposal: data were processed for end use (structured files, few scans or images)."""
+    found = datasets(ev, p["in_data_section"])
+    if not found:
+        return failed(f"No se encontraron archivos de datos{_where(p['in_data_section'])}.")
+    images = {"jpg", "jpeg", "png", "gif", "tif", "tiff"}
+    raw = [s for s in found if str(s.data.get("format") or "").lower() in images]
+    scanned = [s.data["scanned_pdf_share"] for s in ev.of_kind("clarity")
+               if isinstance(s.data.get("scanned_pdf_share"), int | float)]
+    share = max([len(raw) / len(found), *scanned])
+    detail = f"proporción de escaneos o imágenes: {share:.0%}"
+    if share <= p["max_scanned_share"]:
+        return passed(f"Los datos parecen procesados para su uso ({detail}).", found)
+    return failed(f"Muchos datos son escaneos o imágenes ({detail}).", absent=False, signals=raw or found)

@@ -1,0 +1,56 @@
+"""Checks on how recent the information is, always relative to the crawl time (never the clock)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from audit.checks.base import CheckOutcome, EvidenceIndex, Param, failed, fmt_date, parse_date, passed
+from audit.checks.registry import check
+from audit.evidence import EvidenceSignal
+
+SCOPES = ("data_section", "dataset", "page")
+FUTURE_TOLERANCE_DAYS = 1
+
+
+def dated(ev: EvidenceIndex, scopes: list[str] | None) -> list[tuple[date, EvidenceSignal]]:
+    """(date, signal) for update_date signals in `scopes`, newest first; future dates are ignored."""
+    out = []
+    for signal in ev.of_kind("update_date"):
+        if scopes and signal.data.get("scope") not in scopes:
+            continue
+        when = parse_date(signal.data.get("date"))
+        if when is not None and (when - ev.crawled_on).days <= FUTURE_TOLERANCE_DAYS:
+            out.append((when, signal))
+    out.sort(key=lambda pair: pair[0], reverse=True)
+    return out
+
+
+def _within(ev: EvidenceIndex, days: int, scopes: list[str] | None, what: str) -> CheckOutcome:
+    found = dated(ev, scopes)
+    if not found:
+        return failed(f"No se encontró ninguna fecha de actualización de {what}.")
+    newest, signal = found[0]
+    age = (ev.crawled_on - newest).days
+    detail = f"la más reciente es del {fmt_date(newest)} ({age} días antes del rastreo del {fmt_date(ev.crawled_on)})"
+    if age <= days:
+        return passed(f"Actualización de {what} dentro de los últimos {days} días: {detail}.", [signal])
+    return failed(f"Sin actualización de {what} en los últimos {days} días: {detail}.", absent=False,
+                  signals=[signal])
+
+
+@check("updated_within", params={
+    "days": Param((int,), required=True, help="window in days before the crawl"),
+    "scopes": Param((list,), default=["data_section", "dataset"], choices=SCOPES,
+                    help="update_date scopes that count")})
+def updated_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """The (data section's) information was updated at least once in the `days` before the crawl."""
+    return _within(ev, p["days"], p["scopes"], "la información")
+
+
+@check("newest_block_within", params={
+    "days": Param((int,), required=True, help="maximum age in days of the newest data block"),
+    "scopes": Param((list,), default=["dataset"], choices=SCOPES)})
+def newest_block_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """At least one block of information holds data less than `days` old."""
+    return _within(ev, p["days"], p["scopes"], "algún bloque de datos")

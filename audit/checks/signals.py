@@ -1,0 +1,149 @@
+"""Checks on the presence and count of typed signals (social profiles, sections, tools, contacts...)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from audit.checks.base import (
+    CheckOutcome,
+    EvidenceIndex,
+    Param,
+    failed,
+    matches,
+    partly,
+    passed,
+)
+from audit.checks.registry import check
+from audit.evidence import EvidenceSignal
+
+# Mirrors crawler.extract.types.SIGNAL_KINDS (a unit test keeps them equal; audit does not import crawler).
+SIGNAL_KINDS = (
+    "social_profile", "video_channel", "mobile_app", "open_data_section", "transparency_section",
+    "dataset", "update_date", "search_tool", "participation", "citizen_report_tool", "citizen_evaluation",
+    "contact", "communication_tool", "mayor_profile", "platform", "clarity", "responsive",
+)
+
+KIND_LABELS = {
+    "social_profile": "perfil institucional en redes sociales",
+    "video_channel": "canal de video",
+    "mobile_app": "aplicación móvil",
+    "open_data_section": "apartado de datos abiertos o transparencia focalizada",
+    "transparency_section": "apartado de transparencia",
+    "dataset": "archivo de datos descargable",
+    "update_date": "fecha de actualización",
+    "search_tool": "herramienta de búsqueda",
+    "participation": "mecanismo de participación ciudadana",
+    "citizen_report_tool": "herramienta para que la ciudadanía envíe información",
+    "citizen_evaluation": "instrumento de evaluación ciudadana",
+    "contact": "dato de contacto",
+    "communication_tool": "herramienta de comunicación con la autoridad",
+    "mayor_profile": "perfil del presidente o presidenta municipal en redes sociales",
+    "platform": "plataforma del sitio",
+    "clarity": "medición de claridad",
+    "responsive": "diseño adaptable a dispositivos móviles",
+}
+
+KIND = Param((str, list), required=True, choices=SIGNAL_KINDS, help="signal kind or list of kinds")
+WHERE = Param((dict,), default=None, help="data fields that must equal these values (a list = any of)")
+ON_HOME = Param((bool,), default=None, help="true: only signals linked from the home page")
+MAX_DEPTH = Param((int,), default=None, help="only signals whose data.depth is at most this")
+
+
+def label(kinds: str | list[str]) -> str:
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    return " o ".join(KIND_LABELS.get(k, k) for k in kinds)
+
+
+def select(ev: EvidenceIndex, p: Mapping[str, Any]) -> list[EvidenceSignal]:
+    """Signals of p['kind'] that satisfy on_home, max_depth and where."""
+    found = []
+    for signal in ev.of_kind(p["kind"]):
+        if p.get("on_home") and not signal.on_home:
+            continue
+        if p.get("max_depth") is not None and _depth(signal) > p["max_depth"]:
+            continue
+        if matches(signal, p.get("where")):
+            found.append(signal)
+    return found
+
+
+def _depth(signal: EvidenceSignal) -> int:
+    depth = signal.data.get("depth")
+    if isinstance(depth, int):
+        return depth
+    return 0 if signal.on_home else 99
+
+
+def _place(p: Mapping[str, Any]) -> str:
+    return " enlazado desde la página principal" if p.get("on_home") else ""
+
+
+@check("has_signal", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
+                             "min": Param((int,), default=1, help="how many distinct signals are needed")})
+def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """At least `min` signals of a kind (optionally on the home page and with data fields equal to values)."""
+    found = select(ev, p)
+    what = label(p["kind"]) + _place(p)
+    if len(found) >= p["min"]:
+        return passed(f"Se encontró {what}: {found[0].url}" + (f" (y {len(found) - 1} más)" if len(found) > 1 else ""),
+                      found)
+    if found:
+        return partly(len(found) / p["min"], f"Se encontraron {len(found)} de {p['min']} ({what}).", found)
+    elsewhere = [s for s in ev.of_kind(p["kind"]) if matches(s, p.get("where"))] if p.get("on_home") else []
+    if elsewhere:
+        return failed(f"Hay {label(p['kind'])} en {elsewhere[0].found_on}, pero no enlazado desde la página "
+                      "principal.", absent=False, signals=elsewhere)
+    return failed(f"No se encontró {what}.")
+
+
+@check("signal_on_home", params={"kind": KIND, "where": WHERE})
+def signal_on_home(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """A signal of a kind linked from the home page."""
+    return has_signal(ev, {**p, "on_home": True, "min": 1, "max_depth": None})
+
+
+@check("count_signals", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
+                                "min": Param((int,), required=True, help="signals needed to pass")})
+def count_signals(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """At least `min` distinct signals of a kind; the fraction is found/min."""
+    found = select(ev, p)
+    what = label(p["kind"])
+    if not found:
+        return failed(f"No se encontró ningún {what}{_place(p)} (se requieren {p['min']}).")
+    return partly(len(found) / p["min"], f"Se encontraron {len(found)} ({what}); se requieren {p['min']}.", found)
+
+
+@check("search_tool", params={
+    "scope": Param((str,), default="any", choices=("any", "site", "data_section")),
+    "dynamic": Param((bool,), default=None, help="true: only dynamic (query) search tools")})
+def search_tool(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """A search tool for the site or the data section (optionally a dynamic one)."""
+    tools = ev.of_kind("search_tool")
+    if p["scope"] != "any":
+        tools = [s for s in tools if s.data.get("scope") == p["scope"]]
+    if p["dynamic"] is not None:
+        tools = [s for s in tools if bool(s.data.get("dynamic")) == p["dynamic"]]
+    where = {"any": "", "site": " del sitio", "data_section": " en el apartado de datos"}[p["scope"]]
+    if tools:
+        return passed(f"Hay una herramienta de búsqueda{where}: {tools[0].url}", tools)
+    others = [s for s in ev.of_kind("search_tool") if s not in tools]
+    if others:
+        return failed(f"Hay un buscador ({others[0].url}), pero no es una herramienta de consulta{where} "
+                      "como se pide.", signals=others)
+    return failed(f"No se encontró una herramienta de búsqueda{where}.")
+
+
+@check("contact_tied_to_participation", params={
+    "types": Param((list,), default=None, choices=("email", "phone", "address", "form"),
+                   help="contact types that count (default: all)")})
+def contact_tied_to_participation(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """A phone, e-mail, address or form presented as the contact of a participation strategy."""
+    contacts = [s for s in ev.of_kind("contact") if not p["types"] or s.data.get("type") in p["types"]]
+    tied = [s for s in contacts if s.data.get("participation_related")]
+    if tied:
+        return passed(f"Hay un contacto ligado a la participación ciudadana: {tied[0].data.get('value') or tied[0].url}",
+                      tied)
+    if contacts:
+        return failed(f"Hay {len(contacts)} dato(s) de contacto, pero ninguno ligado a una estrategia de "
+                      "participación ciudadana.", signals=contacts)
+    return failed("No se encontró ningún dato de contacto ligado a la participación ciudadana.")

@@ -5,7 +5,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from audit.evidence import Evidence, EvidenceSignal, Review
@@ -56,8 +56,10 @@ def load_reviews(session: Session, cvegeo: str, rubric_id: str, current_hash: st
 
 def save_audit(session: Session, site: SiteCrawl, result: AuditResult) -> Audit:
     """Store a result, replacing an earlier audit of the same crawl with the same rubric version."""
-    session.execute(delete(Audit).where(Audit.site_crawl_id == site.id, Audit.rubric_id == result.rubric_id,
-                                        Audit.rubric_version == result.rubric_version))
+    for old in session.scalars(select(Audit).where(Audit.site_crawl_id == site.id, Audit.rubric_id == result.rubric_id,
+                                                   Audit.rubric_version == result.rubric_version)):
+        session.delete(old)
+    session.flush()
     audit = Audit(site_crawl_id=site.id, cvegeo=site.cvegeo, rubric_id=result.rubric_id,
                   rubric_version=result.rubric_version, rubric_hash=result.rubric_hash,
                   code_version=result.code_version, created_at=datetime.now(UTC), score=result.score,

@@ -1,0 +1,235 @@
+"""Message catalogue: templates are written in Spanish; `_()` looks up the English text when lang="en".
+
+Placeholders use str.format names: _("{n} municipios", n=3). A unit test checks every template string
+has an English entry, so a missing translation is caught before it ships.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGUAGES = ("es", "en")
+
+SCORE_STATUS = {"complete": "Completo", "incomplete": "Incompleto", "unreachable": "Sitio no disponible",
+                "blocked": "Sitio bloqueado", "no_url": "Sin sitio web registrado", "not_audited": "No auditado"}
+CRIT_STATUS = {"pass": "Cumple", "partial": "Cumple en parte", "fail": "No cumple", "not_applicable": "No aplica",
+               "needs_review": "Pendiente de revisión", "error": "No verificable", "informative": "Informativo"}
+CRAWL_STATUS = {"ok": "Completo", "partial": "Parcial", "unreachable": "Sitio no disponible",
+                "blocked": "Bloqueado (CAPTCHA, reto o robots.txt)", "no_url": "Sin sitio web registrado",
+                "error": "Error del rastreador"}
+MODE = {"auto": "Automático", "assisted": "Asistido", "manual": "Manual", "informative": "Informativo"}
+SIGNAL_KIND = {
+    "social_profile": "Perfil en redes sociales", "mayor_profile": "Perfil de la presidencia municipal",
+    "video_channel": "Canal de video", "mobile_app": "Aplicación móvil", "open_data_section": "Sección de datos abiertos",
+    "transparency_section": "Sección de transparencia", "dataset": "Conjunto de datos",
+    "update_date": "Fecha de actualización", "search_tool": "Buscador", "participation": "Participación ciudadana",
+    "citizen_report_tool": "Reporte ciudadano", "citizen_evaluation": "Evaluación ciudadana", "contact": "Contacto",
+    "communication_tool": "Herramienta de comunicación", "platform": "Plataforma", "clarity": "Claridad",
+    "responsive": "Diseño adaptable",
+}
+
+EN: dict[str, str] = {
+    # labels
+    "Completo": "Complete", "Incompleto": "Incomplete", "incompleto": "incomplete",
+    "Sitio no disponible": "Site unavailable", "Sitio bloqueado": "Site blocked",
+    "Sin sitio web registrado": "No website on record", "No auditado": "Not audited",
+    "Cumple": "Passed", "Cumple en parte": "Partly passed", "No cumple": "Failed", "No aplica": "Not applicable",
+    "Pendiente de revisión": "Awaiting review", "No verificable": "Could not be checked", "Informativo": "Informational",
+    "Parcial": "Partial", "Bloqueado (CAPTCHA, reto o robots.txt)": "Blocked (CAPTCHA, challenge or robots.txt)",
+    "Error del rastreador": "Crawler error",
+    "Automático": "Automatic", "Asistido": "Assisted", "Manual": "Manual",
+    "Perfil en redes sociales": "Social media profile", "Perfil de la presidencia municipal": "Mayor's profile",
+    "Canal de video": "Video channel", "Aplicación móvil": "Mobile app", "Sección de datos abiertos": "Open data section",
+    "Sección de transparencia": "Transparency section", "Conjunto de datos": "Dataset",
+    "Fecha de actualización": "Update date", "Buscador": "Search tool", "Participación ciudadana": "Citizen participation",
+    "Reporte ciudadano": "Citizen reporting", "Evaluación ciudadana": "Citizen evaluation", "Contacto": "Contact",
+    "Herramienta de comunicación": "Communication tool", "Plataforma": "Platform", "Claridad": "Clarity",
+    "Diseño adaptable": "Responsive design",
+    "Muy bajo": "Very low", "Bajo": "Low", "Medio": "Medium", "Alto": "High", "Muy alto": "Very high",
+    "Menos de 15 mil": "Under 15,000", "15 mil a 50 mil": "15,000 to 50,000", "50 mil a 100 mil": "50,000 to 100,000",
+    "100 mil a 500 mil": "100,000 to 500,000", "500 mil o más": "500,000 or more",
+    "Por mejorar": "To fix", "Cumplidos": "Passed",
+    "Pendientes de revisión humana o no verificables": "Awaiting human review or could not be checked",
+    "Informativos (no suman puntos)": "Informational (no points)",
+    # layout and pages
+    "Saltar al contenido": "Skip to content", "Secciones": "Sections", "Ranking nacional": "National ranking",
+    "Metodología": "Methodology", "Datos abiertos": "Open data",
+    "Generado el {date} con la rúbrica {rubric} (versión {version}).":
+        "Generated on {date} with the rubric {rubric} (version {version}).",
+    "Los puntajes se calculan automáticamente a partir de lo que el rastreador vio en cada sitio; cada punto tiene "
+    "evidencia enlazada. Un sitio que no respondió no recibe 0: se marca como no disponible.":
+        "Scores are computed automatically from what the crawler saw on each site; every point links to its "
+        "evidence. A site that did not respond does not get 0: it is marked as unavailable.",
+    "Dirección no enlazada: no es http/https": "Address not linked: it is not http/https",
+    "Hay puntos pendientes de revisión": "Some points are awaiting review",
+    "Puntaje (0–100)": "Score (0–100)", "Número de municipios por tramo de 10 puntos.":
+        "Number of municipalities per 10-point band.",
+    "{n} sitios no pudieron evaluarse y no aparecen en la gráfica.":
+        "{n} sites could not be assessed and are not in the chart.",
+    "Lugar": "Rank", "Municipio": "Municipality", "Estado": "State", "Lugar nacional": "National rank",
+    "Población": "Population", "Puntaje": "Score", "Nivel": "Level", "Cambio": "Change", "Todos": "All",
+    "Todas": "All", "Sin puntaje (sitio no disponible)": "No score (site unavailable)",
+    "Buscar municipio": "Search municipality",
+    "Ranking nacional de gobierno abierto municipal": "National ranking of municipal open government",
+    "{scored} de {total} municipios evaluados con la rúbrica «{rubric}». Puntaje de 0 a 100; cada punto está "
+    "respaldado por evidencia enlazada en la ficha del municipio.":
+        "{scored} of {total} municipalities assessed with the rubric “{rubric}”. Scores run from 0 to 100; every "
+        "point is backed by evidence linked from the municipality's page.",
+    "La corrida anterior usó otra versión de la rúbrica: los cambios pueden deberse a la rúbrica y no al sitio.":
+        "The previous run used another rubric version: changes may come from the rubric, not the site.",
+    "Distribución de puntajes": "Score distribution", "Por estado": "By state",
+    "Municipios evaluados": "Municipalities assessed", "Promedio": "Average",
+    "Mayores cambios desde la corrida anterior": "Biggest changes since the previous run",
+    "ahora {score}": "now {score}", "Ranking": "Ranking",
+    "Ordene con los botones de los encabezados; filtre por estado, tamaño de población o nivel. Los datos "
+    "completos están en «Datos abiertos».":
+        "Sort with the header buttons; filter by state, population size or level. The full data are under "
+        "“Open data”.",
+    "Municipios ordenados por puntaje": "Municipalities by score",
+    "Ranking de {state}": "Ranking of {state}",
+    "{scored} de {n} municipios evaluados. Promedio estatal: {mean}.":
+        "{scored} of {n} municipalities assessed. State average: {mean}.",
+    "Ranking estatal": "State ranking", "Municipios de {state} ordenados por puntaje":
+        "Municipalities of {state} by score",
+    # municipality page
+    "Clave INEGI": "INEGI code", "Sitio": "Website", "sin sitio web registrado": "no website on record",
+    "Resultado": "Result",
+    "No se asignan puntos a un sitio que no se pudo revisar: esto no equivale a 0 puntos.":
+        "A site that could not be checked gets no points: this is not the same as 0 points.",
+    "Detalle técnico": "Technical detail",
+    "{p} puntos pendientes de revisión humana o no verificables: el puntaje puede subir.":
+        "{p} points await human review or could not be checked: the score may go up.",
+    "{r} de {n}": "{r} of {n}", "Lugar en el estado": "State rank",
+    "Cambio desde la corrida anterior": "Change since the previous run",
+    "Puntos decididos por una persona": "Points decided by a person",
+    "{p} puntos en {n} criterios": "{p} points in {n} criteria",
+    "{p} puntos en 1 criterio": "{p} points in 1 criterion", "ninguno": "none",
+    "Historial": "History", "Puntaje por corrida": "Score per run", "sin dato": "no data",
+    "Los huecos son corridas en las que el sitio no pudo evaluarse.":
+        "Gaps are runs in which the site could not be assessed.",
+    "Qué cambió desde la corrida anterior": "What changed since the previous run",
+    "Sin cambios en criterios ni en señales.": "No changes in criteria or signals.",
+    "Criterios que ganaron puntos": "Criteria that gained points",
+    "Criterios que perdieron puntos": "Criteria that lost points", "Señales nuevas": "New signals",
+    "Señales que desaparecieron": "Signals that disappeared", "y {n} más": "and {n} more",
+    "Puntaje por categoría": "Score by category", "{p} de {max} puntos": "{p} of {max} points",
+    "{p} pendientes": "{p} pending", "Criterios": "Criteria",
+    "No hay resultados por criterio porque el sitio no pudo revisarse.":
+        "There are no criterion results because the site could not be checked.",
+    "{p} de {max}": "{p} of {max}", "Modo": "Mode", "Decidido por revisor(a): {who}": "Decided by reviewer: {who}",
+    "Propuesta automática": "Machine proposal", "Por qué importa": "Why it matters", "Cómo mejorarlo": "How to fix it",
+    "capturado el {d}": "captured on {d}", "enlazado desde": "linked from",
+    "y {n} más en los datos abiertos": "and {n} more in the open data",
+    "Sin evidencia: el rastreador no encontró esto en las páginas revisadas.":
+        "No evidence: the crawler did not find this on the pages it checked.",
+    "Datos del rastreo": "Crawl facts", "Estado del rastreo": "Crawl status", "Fecha": "Date",
+    "Páginas revisadas": "Pages checked", "Páginas que requieren JavaScript": "Pages needing JavaScript",
+    "{n} renderizadas con navegador": "{n} rendered with a browser", "Páginas sin respuesta": "Unreachable pages",
+    "Páginas bloqueadas": "Blocked pages", "Error": "Error", "Señales registradas": "Recorded signals",
+    "Mostrar todas las señales que encontró el rastreador": "Show every signal the crawler found",
+    "Tipo": "Kind", "Dirección": "Address", "En portada": "On home page", "Capturado": "Captured",
+    "sí": "yes", "no": "no", "Descargas": "Downloads", "diccionario de datos": "data dictionary",
+    # methodology
+    "Rúbrica «{title}», identificador {id}, versión {version}.": "Rubric “{title}”, id {id}, version {version}.",
+    "Huella": "Fingerprint", "Cómo se calcula el puntaje": "How the score is computed",
+    "Cada mes un rastreador visita el sitio oficial de cada municipio con un presupuesto limitado de páginas, "
+    "respeta robots.txt y registra lo que ve: páginas, enlaces y señales (perfiles en redes sociales, secciones de "
+    "datos abiertos, conjuntos de datos, mecanismos de participación, etc.).":
+        "Every month a crawler visits each municipality's official website with a limited page budget, obeys "
+        "robots.txt and records what it sees: pages, links and signals (social media profiles, open data "
+        "sections, datasets, participation mechanisms, etc.).",
+    "La rúbrica convierte esas señales en criterios cumplidos o no cumplidos. Cada criterio vale una cantidad de "
+    "puntos y el total va de 0 a 100.":
+        "The rubric turns those signals into criteria passed or failed. Each criterion is worth some points and "
+        "the total runs from 0 to 100.",
+    "Algunos aspectos no se pueden juzgar automáticamente (por ejemplo, si el lenguaje es claro). Esos criterios "
+    "quedan «pendientes de revisión humana» hasta que una persona los revisa; la ficha indica qué puntos decidió "
+    "una persona.":
+        "Some aspects cannot be judged automatically (for example, whether the language is plain). Those criteria "
+        "stay “awaiting human review” until a person reviews them; each page shows which points a person decided.",
+    "Un sitio que no respondió, que bloqueó al rastreador o que no está registrado no recibe 0 puntos: se marca "
+    "como no disponible y no entra al ranking.":
+        "A site that did not respond, blocked the crawler or is not on record does not get 0 points: it is marked "
+        "unavailable and left out of the ranking.",
+    "Categorías y criterios": "Categories and criteria",
+    "Resumen construido a partir de los resultados publicados; la rúbrica completa está en el repositorio del "
+    "proyecto.": "Summary built from the published results; the full rubric is in the project repository.",
+    "peso {w}": "weight {w}", "Criterio": "Criterion", "Puntos": "Points",
+    "Qué se revisa y por qué": "What is checked and why", "Fuente": "Source",
+    "Modos de evaluación": "Assessment modes",
+    "La máquina decide a partir de la evidencia.": "The machine decides from the evidence.",
+    "La máquina propone y una persona confirma.": "The machine proposes and a person confirms.",
+    "Sólo una persona puede decidir; hasta entonces queda pendiente.":
+        "Only a person can decide; until then it stays pending.",
+    "Se informa pero no suma puntos.": "Reported but worth no points.",
+    "Límites de la automatización": "Limits of automation",
+    "El rastreador sólo ve lo que está enlazado desde el sitio oficial dentro de su presupuesto de páginas; "
+    "información publicada en otros dominios sin enlace puede no detectarse.":
+        "The crawler only sees what the official site links to within its page budget; information published "
+        "on other domains without a link may be missed.",
+    "Las páginas que sólo funcionan con JavaScript se renderizan con un navegador cuando es posible; la ficha "
+    "indica cuántas quedaron sin renderizar.":
+        "Pages that only work with JavaScript are rendered with a browser when possible; each page shows how many "
+        "were left unrendered.",
+    "La actividad en redes sociales y la interacción con la ciudadanía no se verifican automáticamente.":
+        "Social media activity and interaction with citizens are not checked automatically.",
+    "Fuentes": "Sources", "Niveles de puntaje": "Score levels",
+    # data dictionary
+    "Datos abiertos y diccionario de datos": "Open data and data dictionary",
+    "Los mismos datos que muestran estas páginas, para descargar y reutilizar. Codificación UTF-8, separador coma.":
+        "The same data these pages show, to download and reuse. UTF-8 encoding, comma separator.",
+    "una fila por municipio": "one row per municipality",
+    "una fila por municipio y criterio": "one row per municipality and criterion",
+    "documento completo, con evidencia y señales (esquema JSON export.schema.json)":
+        "full document, with evidence and signals (JSON schema export.schema.json)",
+    "Columnas de scores.csv": "Columns of scores.csv", "Columnas de criteria.csv": "Columns of criteria.csv",
+    "Columna": "Column", "Descripción": "Description", "Categorías en este documento": "Categories in this document",
+    "Las celdas de texto que empiezan con =, +, - o @ llevan un apóstrofo al inicio para que las hojas de cálculo "
+    "no las ejecuten como fórmulas.":
+        "Text cells starting with =, +, - or @ get a leading apostrophe so spreadsheets do not run them as formulas.",
+    "Clave geoestadística INEGI del municipio (5 dígitos).": "INEGI geostatistical code of the municipality (5 digits).",
+    "Nombre del municipio.": "Name of the municipality.", "Clave INEGI del estado (2 dígitos).":
+        "INEGI code of the state (2 digits).", "Nombre del estado.": "Name of the state.",
+    "Población total según el registro de municipios.": "Total population per the municipality registry.",
+    "Sitio web oficial rastreado.": "Official website crawled.",
+    "Puntaje de 0 a 100; vacío si el sitio no pudo evaluarse.": "Score from 0 to 100; empty if the site could not "
+                                                                 "be assessed.",
+    "Puntaje máximo posible.": "Highest possible score.",
+    "complete, incomplete (hay puntos pendientes), unreachable, blocked, no_url o not_audited.":
+        "complete, incomplete (points pending), unreachable, blocked, no_url or not_audited.",
+    "Puntos que dependen de revisión humana o que no se pudieron verificar.":
+        "Points that depend on human review or could not be checked.",
+    "Lugar nacional (empates comparten lugar); vacío si no hay puntaje.":
+        "National rank (ties share a rank); empty when there is no score.",
+    "Lugar dentro del estado.": "Rank within the state.",
+    "Resultado del rastreo: ok, partial, unreachable, blocked, no_url o error.":
+        "Crawl outcome: ok, partial, unreachable, blocked, no_url or error.",
+    "Páginas revisadas por el rastreador.": "Pages the crawler checked.",
+    "Páginas que requieren JavaScript para mostrar su contenido.": "Pages that need JavaScript to show their content.",
+    "Puntos obtenidos en cada categoría de la rúbrica.": "Points obtained in each rubric category.",
+    "Clave INEGI del municipio.": "INEGI code of the municipality.", "Clave INEGI del estado.": "INEGI code of the state.",
+    "Identificador del criterio en la rúbrica.": "Criterion id in the rubric.",
+    "Categoría del criterio.": "Category of the criterion.", "Nombre del criterio.": "Name of the criterion.",
+    "pass, partial, fail, not_applicable, needs_review, error o informative.":
+        "pass, partial, fail, not_applicable, needs_review, error or informative.",
+    "Puntos obtenidos.": "Points obtained.", "Puntos posibles.": "Points possible.",
+    "auto, assisted, manual o informative.": "auto, assisted, manual or informative.",
+    "Persona que decidió el resultado, si lo decidió una persona.": "Person who decided the result, if a person did.",
+    "Explicación del resultado.": "Explanation of the result.", "Número de evidencias.": "Number of evidence items.",
+    "Direcciones de la evidencia, separadas por « | ».": "Evidence URLs, separated by “ | ”.",
+    "Fecha de captura de la primera evidencia.": "Capture date of the first evidence item.",
+    # comparison
+    "Comparación de municipios": "Comparison of municipalities", "Puntaje total": "Total score",
+}
+
+CATALOGUES = {"es": {}, "en": EN}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """The `_` function for one language: look the Spanish text up, then fill in the named placeholders."""
+    catalogue = CATALOGUES[lang]
+
+    def _(message: str, **values: object) -> str:
+        text = catalogue.get(message, message)
+        return text.format(**values) if values else text
+
+    return _

@@ -50,7 +50,8 @@ class StorePipeline:
     def _finish_site(self, item: SiteDoneItem) -> None:
         """One transaction per site: its last pages, merged signals and outcome land together."""
         self._flush_pages()
-        merged = finalize_site(self.signals.pop(item.site_crawl_id, []))
+        signals = self.signals.pop(item.site_crawl_id, [])
+        merged = finalize_site(signals) if signals else []    # a site that showed nothing yields no facts
         diagnostics = _dedupe(self.diagnostics.pop(item.site_crawl_id, []))
         captured = now()
         with session_scope(self.engine) as session:

@@ -1,0 +1,198 @@
+"""Contact channels (contact) and ways to write to the government from the home page (communication_tool)."""
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from bs4 import NavigableString, Tag
+
+from crawler.extract import keywords, urls
+from crawler.extract.dom import INVISIBLE, Page
+from crawler.extract.pagekind import is_participation_page
+from crawler.extract.sections import working_forms
+from crawler.extract.social import Rejected, parse_account, platform_of
+from crawler.extract.text import fold, squash
+from crawler.extract.types import Signal
+
+_EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b")
+# "nombre [at] dominio [dot] gob [dot] mx" and "nombre (arroba) dominio.gob.mx"
+_OBFUSCATED_RE = re.compile(
+    r"([A-Za-z0-9._%+-]{2,64})\s*[\[(\{]\s*(?:at|arroba)\s*[\])\}]\s*"
+    r"([A-Za-z0-9-]+(?:\s*(?:\.|[\[(\{]\s*(?:dot|punto)\s*[\])\}])\s*[A-Za-z0-9-]+)+)", re.I)
+_PLACEHOLDER_DOMAINS = ("example.com", "example.org", "domain.com", "dominio.com", "ejemplo.com", "email.com",
+                        "yourdomain.com", "tudominio.com", "company.com", "mail.com", "sentry.io", "wixpress.com")
+_ASSET_TLDS = ("png", "jpg", "jpeg", "gif", "webp", "svg", "css", "js")
+# Mexican numbers: 10 digits with area code in many groupings, or 7–8 digit local numbers.
+_PHONE_RE = re.compile(
+    r"(?<![\w/.-])(?:\+?52[\s.-]?(?:1[\s.-]?)?)?(?:01[\s.-]?)?"
+    r"(?:\(\d{2,3}\)[\s.-]?\d{3,4}[\s.-]?\d{4}"
+    r"|\d{2,3}[\s.-]\d{3,4}[\s.-]\d{4}"
+    r"|\d{2}[\s.-]\d{2}[\s.-]\d{2}[\s.-]\d{2}(?:[\s.-]\d{2})?"
+    r"|\d{3,4}[\s.-]\d{4}"
+    r"|\d{7,10})(?![\w/-]|\.\d)")
+_CHAINED_RE = re.compile(r"^\s*(?:[/,;|y]|ó|o|ext\.?\s*\d+\s*[/,;]?)\s*$", re.I)
+_CHAT_MARKERS = ("tawk.to", "embed.tawk", "zopim", "zendesk", "crisp.chat", "livechatinc", "tidio",
+                 "jivosite", "fb-customerchat", "customerchat", "messenger", "hubspot", "botpress", "dialogflow")
+
+
+def _is_real_email(local: str, domain: str) -> bool:
+    """Reject asset names (logo@2x.png), placeholders and tracking addresses."""
+    domain = domain.lower()
+    if domain.rsplit(".", 1)[-1] in _ASSET_TLDS or domain in _PLACEHOLDER_DOMAINS:
+        return False
+    return local.lower() not in ("usuario", "user", "correo", "email", "nombre", "name", "your", "tu")
+
+
+def emails(page: Page) -> list[tuple[str, str]]:
+    """(address, how) from mailto: links, visible text and cautious de-obfuscation."""
+    found: dict[str, str] = {}
+    for link in page.links:
+        if urls.href_scheme(urls.clean_href(link.raw)) == "mailto":
+            address = unquote(urls.clean_href(link.raw)[7:].split("?")[0]).strip().lower()
+            for part in address.split(","):
+                match = _EMAIL_RE.fullmatch(part.strip())
+                if match and _is_real_email(*match.groups()):
+                    found.setdefault(part.strip(), "mailto")
+    text = page.visible_text
+    for match in _EMAIL_RE.finditer(text):
+        if _is_real_email(*match.groups()):
+            found.setdefault(match.group(0).lower(), "text")
+    for match in _OBFUSCATED_RE.finditer(text):
+        domain = re.sub(r"\s*[\[(\{]\s*(?:dot|punto)\s*[\])\}]\s*|\s*\.\s*", ".", match.group(2), flags=re.I)
+        if "." in domain and _is_real_email(match.group(1), domain):
+            found.setdefault(f"{match.group(1)}@{domain}".lower(), "obfuscated")
+    return list(found.items())
+
+
+def digits_key(shown: str) -> str:
+    """Digits of a phone without country code / long-distance prefix, for comparison."""
+    digits = re.sub(r"\D", "", shown)
+    if len(digits) == 12 and digits.startswith("52"):
+        digits = digits[2:]
+    if len(digits) == 13 and digits.startswith("521"):
+        digits = digits[3:]
+    if len(digits) == 12 and digits.startswith("01"):
+        digits = digits[2:]
+    return digits
+
+
+def _phone_cue(before: str, el: NavigableString | None) -> bool:
+    """A phone cue ('Tel:', 'Teléfono', a phone icon, an <address>) right before the number."""
+    if keywords.PHONE_CUE.search(fold(before[-40:])):
+        return True
+    if el is None:
+        return False
+    if el.find_parent("address") is not None:
+        return True
+    for sibling in _previous_elements(el, 3):
+        classes = " ".join(sibling.get("class") or []).lower() if isinstance(sibling, Tag) else ""
+        if "phone" in classes or "tel" in classes.split("-") or "telefono" in classes:
+            return True
+    return False
+
+
+def _previous_elements(el: NavigableString, limit: int):
+    """Up to `limit` elements before el (siblings first), to find a preceding icon."""
+    count = 0
+    for node in el.previous_elements:
+        if isinstance(node, Tag):
+            yield node
+            count += 1
+            if count >= limit:
+                return
+
+
+def phones(page: Page) -> list[str]:
+    """Phone numbers shown next to a phone cue, plus tel: links; each as shown."""
+    found: dict[str, str] = {}
+    for link in page.links:
+        raw = urls.clean_href(link.raw)
+        if urls.href_scheme(raw) == "tel":
+            number = unquote(raw[4:]).strip()
+            if len(re.sub(r"\D", "", number)) >= 7:
+                found.setdefault(digits_key(number), number)
+    for node in (page.soup.body or page.soup).find_all(string=True):
+        if not isinstance(node, NavigableString) or type(node) is not NavigableString:
+            continue
+        if any(p.name in INVISIBLE for p in node.parents if isinstance(p, Tag)):
+            continue
+        _phones_in_text(node, found)
+    return list(found.values())
+
+
+def _phones_in_text(node: NavigableString, found: dict[str, str]) -> None:
+    """Numbers in one text node: the first needs a cue, the next may be chained with '/'."""
+    text = str(node)
+    last_end = None
+    for match in _PHONE_RE.finditer(text):
+        shown = match.group(0).strip()
+        digits = re.sub(r"\D", "", shown)
+        if not 7 <= len(digits) <= 13:
+            continue
+        chained = last_end is not None and _CHAINED_RE.match(text[last_end:match.start()])
+        if chained or _phone_cue(text[: match.start()], node if match.start() < 40 else None):
+            found.setdefault(digits_key(shown), shown)
+            last_end = match.end()
+
+
+def contact_forms(page: Page) -> list[tuple[str, str]]:
+    """(action, snippet) for forms that submit a message: a textarea plus an e-mail or name field."""
+    found = []
+    for form, action in working_forms(page):
+        if form.find("textarea") is None:
+            continue
+        inputs = [(i.get("type") or "text").lower() + " " + (i.get("name") or "").lower() for i in form.find_all("input")]
+        if any("email" in i or "correo" in i or "nombre" in i or "name" in i for i in inputs):
+            found.append((action, squash(form.get_text(" "))[:120]))
+    return found
+
+
+def extract(page: Page) -> list[Signal]:
+    """contact signals (email, phone, form) and communication_tool signals."""
+    related = is_participation_page(page)
+    signals = []
+    for address, how in emails(page):
+        signals.append(_contact(page, "email", address, related, how))
+    for shown in phones(page):
+        signals.append(_contact(page, "phone", shown, related, "text"))
+    for action, snippet in contact_forms(page):
+        signals.append(_contact(page, "form", action, related, snippet))
+        signals.append(_tool(page, "form", action, snippet))
+    signals += communication_tools(page, [a for a, _ in emails(page)])
+    return signals
+
+
+def _contact(page: Page, kind: str, value: str, related: bool, snippet: str) -> Signal:
+    """One contact signal; phones are keyed by their digits so formats merge."""
+    key = digits_key(value) if kind == "phone" else value.lower()
+    data = {"type": kind, "value": value, "participation_related": related, "identity": f"contact:{kind}:{key}"}
+    url = f"mailto:{value}" if kind == "email" else (f"tel:{key}" if kind == "phone" else value)
+    return Signal("contact", url, page.ctx.url, page.ctx.is_home, data, snippet[:120])
+
+
+def _tool(page: Page, kind: str, url: str, snippet: str) -> Signal:
+    """One communication_tool signal."""
+    data = {"type": kind, "identity": f"communication_tool:{kind}:{url}"}
+    return Signal("communication_tool", url, page.ctx.url, page.ctx.is_home, data, snippet[:120])
+
+
+def communication_tools(page: Page, addresses: list[str]) -> list[Signal]:
+    """Chat widgets, WhatsApp links, mailboxes and e-mail addresses offered to citizens."""
+    signals = []
+    markup = " ".join(str(s.get("src") or "") + s.get_text() for s in page.soup.find_all("script")).lower()
+    for marker in _CHAT_MARKERS:
+        if marker in markup:
+            signals.append(_tool(page, "chat", page.ctx.url, marker))
+            break
+    for link in page.links:
+        if link.url and platform_of(link.url) == "whatsapp":
+            try:
+                account = parse_account(link.url)
+            except Rejected:
+                continue
+            signals.append(_tool(page, "whatsapp", account.url, link.label))
+        elif link.url and "buzon" in fold(link.label) and not urls.is_placeholder(link.raw):
+            signals.append(_tool(page, "mailbox", urls.without_fragment(link.url), link.label))
+    for address in addresses:
+        signals.append(_tool(page, "email", f"mailto:{address}", address))
+    return signals

@@ -1,0 +1,86 @@
+"""Downloadable files (dataset): format, machine readability, the heading they are listed under."""
+from __future__ import annotations
+
+from bs4 import Tag
+
+from crawler.extract import urls
+from crawler.extract.dom import Page
+from crawler.extract.text import squash
+from crawler.extract.types import Signal
+
+KIND = "dataset"
+# Formats a program can read without retyping.
+FILE_FORMATS = frozenset({"csv", "xlsx", "xls", "ods", "json", "xml", "geojson", "kml", "kmz", "shp", "zip",
+                          "rdf", "tsv", "parquet", "gpkg", "sav", "dbf"})
+DOCUMENT_FORMATS = frozenset({"pdf", "doc", "docx", "ppt", "pptx", "odt", "rtf", "txt", "jpg", "jpeg", "png",
+                              "gif", "tif", "tiff", "rar", "7z", "epub", "odp"})
+CONTENT_TYPES = {
+    "text/csv": "csv", "application/csv": "csv", "application/vnd.ms-excel": "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods", "application/json": "json",
+    "application/geo+json": "geojson", "application/vnd.geo+json": "geojson", "application/xml": "xml",
+    "text/xml": "xml", "application/vnd.google-earth.kml+xml": "kml", "application/vnd.google-earth.kmz": "kmz",
+    "application/zip": "zip", "application/x-zip-compressed": "zip", "application/pdf": "pdf",
+    "application/msword": "doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.ms-powerpoint": "ppt", "image/jpeg": "jpg", "image/png": "png",
+}
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LINK_IMAGES = frozenset({"jpg", "jpeg", "png", "gif", "webp"})
+
+
+def format_from_content_type(content_type: str | None) -> str:
+    """File format for a Content-Type header ('' when unknown)."""
+    mime = (content_type or "").split(";")[0].strip().lower()
+    return CONTENT_TYPES.get(mime, "")
+
+
+def format_of(url: str, content_type: str | None = None) -> str:
+    """File format by extension, else by Content-Type ('' when not a known file)."""
+    ext = urls.file_extension(url)
+    if ext in FILE_FORMATS or ext in DOCUMENT_FORMATS:
+        return "jpg" if ext == "jpeg" else ext
+    return format_from_content_type(content_type)
+
+
+def is_machine_readable(fmt: str) -> bool:
+    """True for structured formats (csv, xlsx, json, ...), False for documents and images."""
+    return fmt in FILE_FORMATS
+
+
+def _heading_level(tag: Tag) -> int:
+    """1..6 for h1..h6."""
+    return int(tag.name[1])
+
+
+def collection_and_topic(el: Tag) -> tuple[str, str]:
+    """Nearest preceding heading (collection) and the higher-level heading above it (topic)."""
+    heading = el.find_previous(_HEADINGS)
+    if heading is None:
+        return "", ""
+    collection = squash(heading.get_text(" "))[:160]
+    level = _heading_level(heading)
+    if level == 1:
+        return collection, ""
+    upper = heading.find_previous(_HEADINGS[: level - 1])
+    topic = squash(upper.get_text(" "))[:160] if upper is not None else ""
+    return collection, topic
+
+
+def extract(page: Page, in_data_section: bool) -> list[Signal]:
+    """One signal per linked file; images count only when a link (not an <img>) offers them."""
+    signals = []
+    for link in page.links:
+        if link.url is None or urls.is_placeholder(link.raw):
+            continue
+        if urls.href_scheme(link.url) not in ("http", "https", "ftp"):
+            continue
+        fmt = format_of(link.url)
+        if not fmt:
+            continue
+        collection, topic = collection_and_topic(link.el)
+        data = {"format": fmt, "machine_readable": is_machine_readable(fmt), "in_data_section": in_data_section,
+                "collection": collection, "topic": topic}
+        signals.append(Signal(KIND, urls.without_fragment(link.url), page.ctx.url, page.ctx.is_home, data,
+                              link.label[:120]))
+    return signals

@@ -1,0 +1,296 @@
+"""Section links: open data, transparency, participation, report tools, evaluations; search forms."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bs4 import Tag
+
+from crawler.extract import keywords, urls
+from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
+from crawler.extract.dom import Link, Page
+from crawler.extract.pagekind import is_data_section, url_words
+from crawler.extract.text import fold, has_fuzzy_word, squash
+from crawler.extract.types import Diagnostic, Signal
+
+IMAGE_EXTS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "svg", "bmp", "tif", "tiff", "ico"})
+SEARCH_NAMES = frozenset({"q", "s", "buscar", "search", "query", "busqueda", "keywords", "keys", "term", "k"})
+
+
+# ---------------------------------------------------------------------------------------------- link targets
+
+
+def real_target(page: Page, link: Link) -> bool:
+    """True if the link leads to another page: not '#', empty, javascript:, an in-page anchor or a file."""
+    if urls.is_placeholder(link.raw) or link.url is None or page.is_same_page(link.url):
+        return False
+    if urls.href_scheme(link.url) not in ("http", "https"):
+        return False
+    ext = urls.file_extension(link.url)
+    return ext not in FILE_FORMATS and ext not in DOCUMENT_FORMATS and ext not in IMAGE_EXTS
+
+
+def portal_of(url: str) -> str | None:
+    """Open-data portal software recognisable from the URL, else None."""
+    host = urls.host_of(url)
+    path = urls.path_segments(url)
+    first = path[0].lower() if path else ""
+    if urls.host_matches(host, "datos.gob.mx"):
+        return "datos_gob_mx"
+    if host.endswith((".hub.arcgis.com", ".opendata.arcgis.com")) or "hub.arcgis.com" == host:
+        return "arcgis_hub"
+    if host.endswith(".socrata.com") or re.match(r"^[a-z0-9]{4}-[a-z0-9]{4}$", path[1] if len(path) > 1 else "") \
+            and first in ("resource", "d"):
+        return "socrata"
+    if "dkan" in host or first == "dkan":
+        return "dkan"
+    if "ckan" in host or (first in ("dataset", "organization", "group") and _data_host(host)) or \
+            "/api/3/action" in url:
+        return "ckan"
+    return None
+
+
+def _data_host(host: str) -> bool:
+    """Hosts named like a data portal (datos.*, datosabiertos.*, opendata.*, data.*)."""
+    return bool(re.match(r"^(www\.)?(datos|datosabiertos|opendata|data|catalogo|catalogodatos)[.-]", host))
+
+
+def transparency_target(page: Page, url: str) -> str:
+    """site, pnt, sipot or state_portal for a transparency link."""
+    host = urls.host_of(url)
+    low = url.lower()
+    if "sipot" in low or "consultapublicamx" in host:
+        return "sipot"
+    if urls.host_matches(host, "plataformadetransparencia.org.mx") or urls.host_matches(host, "infomex.org.mx"):
+        return "pnt"
+    if not page.is_own(url) and re.search(r"transparencia|infomex|saimex|ipomex|sisai|itai|infoem|iaip", host):
+        return "state_portal"
+    return "site"
+
+
+def _link_words(link: Link) -> str:
+    """Folded label of a link plus its URL's last segment words."""
+    return fold(link.label)
+
+
+def _section_identity(page: Page, kind: str, url: str, target: str | None) -> str | None:
+    """External portals count once per host; internal sections once per URL."""
+    if not page.is_own(url) and target in ("pnt", "sipot", "state_portal", "portal"):
+        return f"{kind}:{target}:{urls.bare_host(urls.host_of(url))}"
+    return None
+
+
+def _signal(page: Page, kind: str, link: Link, data: dict, identity: str | None = None) -> Signal:
+    """Section signal for a link."""
+    url = urls.without_fragment(link.url or "")
+    if identity:
+        data["identity"] = identity
+    return Signal(kind, url, page.ctx.url, page.ctx.is_home, data, squash(link.label)[:120])
+
+
+# ---------------------------------------------------------------------------------------------- open data
+
+
+def open_data_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
+    """Links to open-data / proactive-transparency sections and data portals."""
+    signals, diagnostics = [], []
+    for link in page.links:
+        text = _link_words(link)
+        said = bool(keywords.OPEN_DATA.search(text))
+        portal = portal_of(link.url) if link.url else None
+        by_url = bool(link.url and keywords.OPEN_DATA_URL.search(url_words(link.url)))
+        if not (said or portal or by_url):
+            continue
+        if not real_target(page, link):
+            if said:
+                diagnostics.append(Diagnostic("open_data_section", link.raw or "", page.ctx.url, "no_target",
+                                              {"label": link.label[:80]}))
+            continue
+        external = not page.is_own(link.url)
+        data = {"label": link.label[:120], "external": external, "portal": portal, "depth": page.ctx.depth}
+        identity = f"open_data_section:portal:{urls.bare_host(urls.host_of(link.url))}" if portal and external else None
+        signals.append(_signal(page, "open_data_section", link, data, identity))
+    return signals, diagnostics
+
+
+# ---------------------------------------------------------------------------------------------- transparency
+
+
+def _says_transparency(text: str) -> bool:
+    """Legal-obligation transparency vocabulary (typo-tolerant for 'transparencia')."""
+    return bool(keywords.TRANSPARENCY.search(text)) or has_fuzzy_word(text, ["transparencia"])
+
+
+def transparency_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
+    """Links to legal-obligation transparency pages, PNT, SIPOT and state portals."""
+    signals, diagnostics = [], []
+    for link in page.links:
+        text = _link_words(link)
+        if keywords.OPEN_DATA.search(text):
+            continue  # proactive / focalised transparency is open data
+        said = _says_transparency(text)
+        target = transparency_target(page, link.url) if link.url else "site"
+        own = page.is_own(link.url)
+        by_url = bool(link.url and own and (keywords.TRANSPARENCY_URL.search(url_words(link.url))
+                                            or has_fuzzy_word(url_words(link.url), ["transparencia"])))
+        portal = target != "site"
+        if not (said or by_url or portal):
+            continue
+        if not real_target(page, link):
+            if said:
+                diagnostics.append(Diagnostic("transparency_section", link.raw or "", page.ctx.url, "no_target",
+                                              {"label": link.label[:80]}))
+            continue
+        if not own and not portal and (not said or keywords.LAW_TITLE.search(text)):
+            continue  # an outside page about a law, not a section of this site
+        data = {"label": link.label[:120], "external": not own, "target": target}
+        signals.append(_signal(page, "transparency_section", link, data,
+                               _section_identity(page, "transparency_section", link.url or "", target)))
+    return signals, diagnostics
+
+
+# ---------------------------------------------------------------------------------------------- participation
+
+
+def participation_type(text: str) -> str | None:
+    """Participation type named by folded text, else None."""
+    for name, pattern in keywords.PARTICIPATION_TYPES:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def participation(page: Page, platform: str | None) -> list[Signal]:
+    """Links to participation mechanisms; pages of a participation folder; Decidim/Consul platforms."""
+    signals = []
+    for link in page.links:
+        if not real_target(page, link):
+            continue
+        text = _link_words(link)
+        kind = participation_type(text)
+        link_platform = _participation_platform(link.url or "")
+        in_folder = page.is_own(link.url) and bool(keywords.PARTICIPATION_WORD.search(
+            " ".join(url_words(link.url or "", last_only=False).split()[:-1])))
+        if kind is None and not link_platform and not in_folder:
+            continue
+        if keywords.OBLIGATION_ROW.search(text):
+            continue
+        data = {"type": kind or "general", "platform": link_platform}
+        signals.append(_signal(page, "participation", link, data))
+    if platform in ("decidim", "consul"):
+        data = {"type": "general", "platform": platform, "identity": f"participation:platform:{platform}"}
+        signals.append(Signal("participation", page.ctx.url, page.ctx.url, page.ctx.is_home, data, platform))
+    return signals
+
+
+def _participation_platform(url: str) -> str | None:
+    """decidim / consul when the link goes to such a platform."""
+    host = urls.host_of(url)
+    if "decidim" in host:
+        return "decidim"
+    if "consul" in host and "consulta" not in host:
+        return "consul"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- report / evaluation
+
+
+def _classify(text: str, table) -> str | None:
+    """First type in a (name, pattern) table that matches."""
+    for name, pattern in table:
+        if pattern.search(text):
+            return name
+    return None
+
+
+def citizen_report_tools(page: Page) -> list[Signal]:
+    """Links and working forms for complaints, reports and suggestions."""
+    signals = []
+    for link in page.links:
+        text = _link_words(link)
+        kind = _classify(text, keywords.REPORT_TOOL)
+        if kind and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
+            signals.append(_signal(page, "citizen_report_tool", link, {"type": kind}))
+    for form, action in working_forms(page):
+        context = _form_context(form)
+        has_file = form.find("input", attrs={"type": "file"}) is not None
+        kind = _classify(context, keywords.REPORT_TOOL)
+        if kind or (has_file and form.find("textarea")):
+            data = {"type": "upload" if has_file else ("mailbox" if kind == "mailbox" else "form"),
+                    "identity": f"citizen_report_tool:form:{action}"}
+            signals.append(Signal("citizen_report_tool", action, page.ctx.url, page.ctx.is_home, data,
+                                  context[:120]))
+    return signals
+
+
+def citizen_evaluations(page: Page) -> list[Signal]:
+    """Links to satisfaction surveys / service evaluations, and survey forms."""
+    signals = []
+    for link in page.links:
+        text = _link_words(link)
+        kind = _classify(text, keywords.EVALUATION)
+        if kind and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
+            signals.append(_signal(page, "citizen_evaluation", link, {"type": kind}))
+    for form, action in working_forms(page):
+        context = _form_context(form)
+        kind = _classify(context, keywords.EVALUATION)
+        radios = len(form.find_all("input", attrs={"type": "radio"}))
+        if kind and (radios >= 2 or form.find("select")):
+            data = {"type": kind, "identity": f"citizen_evaluation:form:{action}"}
+            signals.append(Signal("citizen_evaluation", action, page.ctx.url, page.ctx.is_home, data, context[:120]))
+    return signals
+
+
+def working_forms(page: Page) -> Iterator[tuple[Tag, str]]:
+    """(form, resolved action) for forms that submit somewhere real (not '#' or javascript:)."""
+    for form in page.soup.find_all("form"):
+        raw = form.get("action")
+        if raw is not None and urls.is_placeholder(raw) and urls.clean_href(raw) != "":
+            continue
+        action = page.resolve(raw) if raw and urls.clean_href(raw) else page.ctx.url
+        if action is None or urls.href_scheme(action) not in ("http", "https"):
+            continue
+        yield form, urls.without_fragment(action)
+
+
+def _form_context(form: Tag) -> str:
+    """Folded text that describes a form: its legend/headings/labels, else the nearest heading before it."""
+    own = [form.find(["legend", "h1", "h2", "h3", "h4", "h5"])]
+    heading = form.find_previous(["h1", "h2", "h3", "h4", "h5", "legend"])
+    texts = [t.get_text(" ") for t in own + [heading] if t is not None]
+    texts += [form.get("id") or "", form.get("name") or "", " ".join(form.get("class") or [])]
+    texts += [b.get_text(" ") for b in form.find_all(["button", "label"])]
+    texts += [i.get("value") or "" for i in form.find_all("input", attrs={"type": "submit"})]
+    return fold(" ".join(texts))
+
+
+# ---------------------------------------------------------------------------------------------- search
+
+
+def search_tools(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
+    """Site-search forms: an input type=search or a search-named field."""
+    signals, diagnostics = [], []
+    for form in page.soup.find_all("form"):
+        field = form.find("input", attrs={"type": "search"}) or next(
+            (i for i in form.find_all("input") if (i.get("name") or "").lower() in SEARCH_NAMES
+             and (i.get("type") or "text").lower() in ("text", "search")), None)
+        if field is None:
+            continue
+        raw = form.get("action")
+        clean = urls.clean_href(raw) if raw is not None else ""
+        scripted = bool(form.get("onsubmit")) or urls.href_scheme(clean) == "javascript"
+        if clean and urls.is_placeholder(raw) and not scripted:
+            diagnostics.append(Diagnostic("search_tool", raw or "", page.ctx.url, "placeholder"))
+            continue
+        action = page.resolve(raw) if clean and not scripted else page.ctx.url
+        action = urls.without_fragment(action or page.ctx.url)
+        dynamic = scripted or action == urls.without_fragment(page.ctx.url)
+        scope = "data_section" if is_data_section(page) else "site"
+        name = (field.get("name") or field.get("id") or "q").lower()
+        identity = f"search_tool:{scope}:" + (f"dynamic:{name}" if dynamic else action)
+        data = {"scope": scope, "dynamic": dynamic, "action": action, "identity": identity}
+        signals.append(Signal("search_tool", action, page.ctx.url, page.ctx.is_home, data,
+                              (field.get("placeholder") or "")[:120]))
+    return signals, diagnostics
+

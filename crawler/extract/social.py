@@ -1,0 +1,332 @@
+"""Social-media accounts (social_profile) and the mayor's own accounts (mayor_profile)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from bs4 import Tag
+
+from crawler.extract import urls
+from crawler.extract.dom import Link, Page
+from crawler.extract.text import fold, squash
+from crawler.extract.types import Diagnostic, Signal
+
+KIND = "social_profile"
+
+# Registrable domain -> platform name.
+PLATFORM_DOMAINS = {
+    "facebook.com": "facebook", "fb.com": "facebook", "fb.me": "facebook",
+    "x.com": "x", "twitter.com": "x",
+    "instagram.com": "instagram", "youtube.com": "youtube", "tiktok.com": "tiktok", "threads.net": "threads",
+    "threads.com": "threads", "linkedin.com": "linkedin", "wa.me": "whatsapp", "whatsapp.com": "whatsapp",
+    "t.me": "telegram", "telegram.me": "telegram", "flickr.com": "flickr", "pinterest.com": "pinterest",
+    "pinterest.com.mx": "pinterest", "vimeo.com": "vimeo", "soundcloud.com": "soundcloud",
+    "spotify.com": "spotify", "twitch.tv": "twitch", "dribbble.com": "dribbble", "behance.net": "behance",
+}
+# Hosts that serve scripts / plug-ins, never accounts.
+SDK_HOSTS = ("connect.facebook.net", "platform.twitter.com", "platform.linkedin.com", "apis.google.com",
+             "www.instagram.com/embed.js", "static.xx.fbcdn.net")
+
+# First path segments that are features of the platform, not accounts.
+RESERVED = {
+    "facebook": {"sharer", "sharer.php", "share", "share.php", "dialog", "plugins", "login", "login.php", "l.php",
+                 "home.php", "help", "policies", "privacy", "terms", "watch", "hashtag", "search", "events",
+                 "marketplace", "gaming", "business", "ads", "legal", "settings", "tr", "photo.php", "video.php",
+                 "permalink.php", "story.php", "media", "about", "fundraisers", "recover", "reg", "signup",
+                 "v2.0", "v3.0", "plugins.php", "profile.php", "people", "pages", "groups", "pg"},
+    "x": {"intent", "share", "home", "i", "search", "hashtag", "login", "signup", "tos", "privacy", "explore",
+          "settings", "widgets.js", "widgets", "messages", "notifications", "compose", "oauth"},
+    "instagram": {"p", "reel", "reels", "explore", "accounts", "stories", "tv", "direct", "about", "legal",
+                  "developer", "embed.js"},
+    "youtube": {"watch", "embed", "results", "playlist", "shorts", "feed", "t", "about", "howyoutubeworks",
+                "redirect", "v", "live_chat", "account", "premium", "kids", "channel", "c", "user", "live"},
+    "tiktok": {"embed", "share", "discover", "tag", "music", "legal", "foryou", "explore"},
+    "threads": {"intent", "t", "search", "login"},
+    "linkedin": {"sharing", "sharearticle", "sharearticle.php", "feed", "login", "signup", "jobs", "legal"},
+    "telegram": {"share", "joinchat", "addstickers", "iv"},
+    "pinterest": {"pin", "search", "ideas", "_", "today", "login"},
+    "flickr": {"search", "groups", "explore", "help"},
+    "vimeo": {"video", "channels", "groups", "ondemand", "upload", "join", "log_in", "categories", "watch"},
+}
+# Accounts that ship with themes and tutorials, not with a government.
+DEMO_HANDLES = {
+    "colorlib", "themeforest", "envato", "envatomarket", "yourpage", "your-page", "yourpagename", "username",
+    "yourusername", "your_username", "youraccount", "yourhandle", "yourname", "user", "example", "templatemonster",
+    "w3layouts", "bootstrapmade", "themeisle", "elegantthemes", "freepik", "htmlcodex", "themefisher", "wordpress",
+    "wordpressdotcom", "facebook", "twitter", "instagram", "youtube", "tiktok", "linkedin", "pinterest", "google",
+    "gettemplates", "uicookies", "designmodo", "tooplate", "templatemo", "graygrids", "uideck", "themewagon",
+    "zcubethemes", "themesflat", "mailchimp", "creativetim", "startbootstrap", "html5up", "ajlkn", "pixelarity",
+    "page", "pagename", "profile", "handle", "account", "tu_usuario", "tupagina", "usuario", "pagina",
+}
+_HANDLE_RE = {
+    "x": re.compile(r"^[A-Za-z0-9_]{1,15}$"),
+    "instagram": re.compile(r"^[A-Za-z0-9._]{1,30}$"),
+    "tiktok": re.compile(r"^@[A-Za-z0-9._]{2,24}$"),
+    "threads": re.compile(r"^@[A-Za-z0-9._]{1,30}$"),
+}
+_MAYOR_RE = re.compile(r"\b(president[ae]\s+municipal|alcalde|alcaldesa|edil)\b")
+_NAME = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+\.?(?:\s+(?:de\s+(?:la\s+|los\s+)?)?[A-ZÁÉÍÓÚÑ][a-záéíóúñ]+){1,4}"
+_NAME_BEFORE = re.compile(rf"({_NAME})\s*[,\-–:|]?\s*(?:President[ae]\s+Municipal|Alcaldes?a?)", re.I)
+_NAME_AFTER = re.compile(rf"(?:President[ae]\s+Municipal|Alcaldes?a?)\s*[,\-–:|]?\s*({_NAME})")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A resolved account: platform, normalised handle, canonical URL."""
+
+    platform: str
+    handle: str
+    url: str
+
+    @property
+    def identity(self) -> str:
+        """'platform:handle'."""
+        return f"{self.platform}:{self.handle}"
+
+
+class Rejected(Exception):
+    """A look-alike that is not an account; args[0] is the reason."""
+
+
+def platform_of(url: str | None) -> str:
+    """Platform name for a URL's host ('' when not a known platform)."""
+    host = urls.host_of(url)
+    for domain, name in PLATFORM_DOMAINS.items():
+        if urls.host_matches(host, domain):
+            return name
+    return ""
+
+
+def parse_account(url: str) -> Account:
+    """Turn a platform URL into an account, or raise Rejected(reason)."""
+    platform = platform_of(url)
+    if not platform:
+        raise Rejected("not_platform")
+    parts = urlsplit(url)
+    segments = [unquote(s) for s in parts.path.split("/") if s]
+    query = parse_qs(parts.query)
+    if platform == "x" and parts.fragment.startswith("!/"):
+        segments = [s for s in parts.fragment[2:].split("/") if s]  # legacy twitter.com/#!/handle
+    handle = _handle(platform, segments, query, urls.host_of(url))
+    if handle.lower().lstrip("@") in DEMO_HANDLES:
+        raise Rejected("demo_account")
+    return Account(platform, handle, _account_url(platform, handle))
+
+
+def _handle(platform: str, segments: list[str], query: dict[str, list[str]], host: str) -> str:
+    """Platform-specific handle extraction; raises Rejected."""
+    if platform == "whatsapp":
+        return _whatsapp_handle(segments, query, host)
+    if not segments:
+        if platform == "facebook" and query.get("id"):
+            return query["id"][0]
+        raise Rejected("bare_root")
+    first = segments[0].lower()
+    special = _special_paths(platform, segments, query)
+    if special:
+        return special
+    if first in RESERVED.get(platform, set()) or first.startswith(("sharer", "share")):
+        raise Rejected("share_link" if "shar" in first or first in ("intent", "dialog") else "not_account")
+    handle = segments[0] if platform not in ("facebook", "x", "instagram", "tiktok", "threads") else first
+    pattern = _HANDLE_RE.get(platform)
+    if pattern and not pattern.match(handle):
+        raise Rejected("malformed")
+    return handle.lower() if platform != "youtube" else handle
+
+
+def _special_paths(platform: str, segments: list[str], query: dict[str, list[str]]) -> str:
+    """Handles that live below a reserved first segment (profile.php?id=, /company/x, /channel/UC...)."""
+    first = segments[0].lower()
+    if platform == "facebook":
+        if first == "profile.php" and query.get("id"):
+            return query["id"][0]
+        if first in ("pages", "people") and len(segments) >= 2:
+            return segments[-1] if segments[-1].isdigit() else segments[1].lower()
+        if first == "groups" and len(segments) >= 2:
+            return "groups/" + segments[1].lower()
+        if first in ("permalink.php", "story.php") and query.get("id"):
+            return query["id"][0]
+    if platform == "youtube" and len(segments) >= 2 and first in ("channel", "c", "user"):
+        return f"{first}/{segments[1]}"
+    if platform == "youtube" and first.startswith("@"):
+        return segments[0].lower()
+    if platform == "linkedin" and first in ("company", "in", "school", "showcase") and len(segments) >= 2:
+        return f"{first}/{segments[1].lower()}"
+    if platform == "linkedin":
+        raise Rejected("share_link" if "shar" in first else "not_account")
+    if platform == "flickr" and first in ("photos", "people") and len(segments) >= 2:
+        return segments[1].lower()
+    if platform == "vimeo" and first == "channels" and len(segments) >= 2:
+        return "channels/" + segments[1].lower()
+    if platform == "telegram" and first == "s" and len(segments) >= 2:
+        return segments[1].lower()
+    return ""
+
+
+def _whatsapp_handle(segments: list[str], query: dict[str, list[str]], host: str) -> str:
+    """Phone number or channel of a WhatsApp link; share links (text only) are rejected."""
+    phone = (query.get("phone") or [""])[0] or (segments[0] if host == "wa.me" and segments else "")
+    phone = re.sub(r"\D", "", phone)
+    if phone:
+        return phone
+    if segments and segments[0] == "channel" and len(segments) > 1:
+        return "channel/" + segments[1]
+    if host.startswith("chat.") and segments:
+        return "chat/" + segments[0]
+    raise Rejected("share_link" if query.get("text") else "bare_root")
+
+
+def _account_url(platform: str, handle: str) -> str:
+    """Canonical account URL used as Signal.url."""
+    bases = {
+        "facebook": "https://www.facebook.com/", "x": "https://x.com/", "instagram": "https://www.instagram.com/",
+        "youtube": "https://www.youtube.com/", "tiktok": "https://www.tiktok.com/", "threads": "https://www.threads.net/",
+        "linkedin": "https://www.linkedin.com/", "whatsapp": "https://wa.me/", "telegram": "https://t.me/",
+        "flickr": "https://www.flickr.com/photos/", "pinterest": "https://www.pinterest.com/",
+        "vimeo": "https://vimeo.com/",
+    }
+    if platform == "facebook" and handle.isdigit():
+        return f"https://www.facebook.com/profile.php?id={handle}"
+    return bases.get(platform, f"https://{platform}/") + handle
+
+
+# ----------------------------------------------------------------------------------------------- page level
+
+
+def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
+    """Accounts linked, embedded as page plug-ins, or shown as timelines on the page."""
+    signals: list[Signal] = []
+    diagnostics: list[Diagnostic] = []
+    for link in page.links:
+        _from_link(page, link, signals, diagnostics)
+    for el, raw, via in _plugin_targets(page):
+        _accept(page, el, raw, page.resolve(raw), via, "", signals, diagnostics)
+    diagnostics += _sdk_scripts(page)
+    return signals, diagnostics
+
+
+def _from_link(page: Page, link: Link, signals: list[Signal], diagnostics: list[Diagnostic]) -> None:
+    """Classify one <a>: account, share widget, placeholder icon, malformed URL."""
+    classes = " ".join(link.el.get("class") or []).lower()
+    if urls.is_placeholder(link.raw):
+        named = _platform_named_in(link.hint + " " + link.text)
+        if named:
+            diagnostics.append(Diagnostic(KIND, link.raw or "", page.ctx.url, "placeholder", {"platform": named}))
+        return
+    if link.url is None or platform_of(link.url) == "":
+        if _platform_named_in(urls.clean_href(link.raw).lower(), hosts_only=True):
+            diagnostics.append(Diagnostic(KIND, link.raw or "", page.ctx.url, "malformed"))
+        return
+    if any(w in classes for w in ("share", "like-button", "fb-like", "mention")):
+        diagnostics.append(Diagnostic(KIND, link.raw or "", page.ctx.url, "share_link"))
+        return
+    via = "widget" if any(w in classes for w in ("timeline", "follow", "twitter-", "instagram-media")) else "link"
+    _accept(page, link.el, link.raw or "", link.url, via, link.label, signals, diagnostics)
+
+
+def _accept(page: Page, el: Tag, raw: str, url: str | None, via: str, label: str,
+            signals: list[Signal], diagnostics: list[Diagnostic]) -> None:
+    """Parse an account URL and record it as social_profile or mayor_profile, else a diagnostic."""
+    if url is None:
+        diagnostics.append(Diagnostic(KIND, raw, page.ctx.url, "malformed"))
+        return
+    if platform_of(url) in ("vimeo",) and not urls.path_segments(url)[:1]:
+        return
+    try:
+        account = parse_account(url)
+    except Rejected as exc:
+        diagnostics.append(Diagnostic(KIND, raw, page.ctx.url, str(exc.args[0]), {"platform": platform_of(url)}))
+        return
+    if account.platform == "youtube" and not _youtube_account_path(url):
+        return
+    data = {"platform": account.platform, "handle": account.handle, "identity": account.identity, "via": via}
+    kind = KIND
+    person = mayor_person(el, label)
+    if person is not None:
+        kind = "mayor_profile"
+        data["identity"] = "mayor:" + account.identity
+        if person:
+            data["person"] = person
+    signals.append(Signal(kind, account.url, page.ctx.url, page.ctx.is_home, data, squash(label)[:120]))
+
+
+def _youtube_account_path(url: str) -> bool:
+    """YouTube URLs that name a channel (not a video or playlist)."""
+    segments = urls.path_segments(url)
+    return bool(segments) and (segments[0].lower() in ("channel", "c", "user") or segments[0].startswith("@")
+                               or segments[0].lower() not in RESERVED["youtube"])
+
+
+def _plugin_targets(page: Page):
+    """(element, account href, via) for Facebook page plug-ins and Twitter timelines not written as <a>."""
+    for div in page.soup.find_all(attrs={"data-href": True}):
+        classes = " ".join(div.get("class") or []).lower()
+        if div.name != "a" and any(c in classes for c in ("fb-page", "fb-like-box", "fb-follow")):
+            yield div, div["data-href"], "plugin"
+    for frame in page.soup.find_all("iframe", src=True):
+        url = page.resolve(frame["src"])
+        if url and platform_of(url) == "facebook" and "/plugins/page" in url:
+            href = (parse_qs(urlsplit(url).query).get("href") or [""])[0]
+            if href:
+                yield frame, href, "plugin"
+    for div in page.soup.find_all(attrs={"data-screen-name": True}):
+        if div.name != "a":
+            yield div, "https://x.com/" + div["data-screen-name"], "widget"
+
+
+def _sdk_scripts(page: Page) -> list[Diagnostic]:
+    """Script URLs of platform SDKs, recorded so a reviewer sees they were not counted."""
+    found = []
+    for script in page.soup.find_all("script", src=True):
+        url = page.resolve(script["src"]) or ""
+        if any(urls.host_of(url) == h.split("/")[0] for h in SDK_HOSTS):
+            found.append(Diagnostic(KIND, script["src"], page.ctx.url, "sdk_script", {"platform": platform_of(url)}))
+    return found
+
+
+def _platform_named_in(text: str, hosts_only: bool = False) -> str:
+    """Platform whose name or domain appears in text ('' when none)."""
+    low = text.lower()
+    for domain, name in PLATFORM_DOMAINS.items():
+        if domain in low:
+            return name
+    if hosts_only:
+        return ""
+    for name in ("facebook", "twitter", "instagram", "youtube", "tiktok", "linkedin", "pinterest", "whatsapp",
+                 "telegram", "flickr", "dribbble", "behance", "google-plus", "threads"):
+        if re.search(rf"\b{name}\b", low):
+            return name
+    return ""
+
+
+def mayor_person(el: Tag, label: str) -> str | None:
+    """None if the account is not presented as the mayor's; else the person's name ('' when unnamed)."""
+    own = fold(label)
+    context = own if _MAYOR_RE.search(own) else ""
+    if not context:
+        block = _small_block_text(el)
+        if block and _MAYOR_RE.search(fold(block)):
+            context = block
+    if not context:
+        return None
+    raw = _small_block_text(el) or label
+    for pattern in (_NAME_BEFORE, _NAME_AFTER):
+        match = pattern.search(raw)
+        if match:
+            return squash(match.group(1))
+    return ""
+
+
+def _small_block_text(el: Tag) -> str:
+    """Text of the nearest ancestor that is a small card (few links), where a caption would sit."""
+    for depth, parent in enumerate(el.parents):
+        if depth > 3 or not isinstance(parent, Tag) or parent.name in ("body", "html", "nav", "header", "footer"):
+            return ""
+        if len(parent.find_all("a")) > 4:
+            return ""
+        text = squash(parent.get_text(" "))
+        if len(text) > len(squash(el.get_text(" "))) + 3:
+            return text[:400] if len(text) < 400 else ""
+    return ""
+

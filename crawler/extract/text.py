@@ -1,0 +1,60 @@
+"""Text normalisation and keyword matching shared by the detectors."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WS_RE = re.compile(r"\s+")
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def squash(text: str | None) -> str:
+    """Collapse whitespace and trim."""
+    return _WS_RE.sub(" ", text or "").strip()
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accent-free, whitespace-collapsed text for keyword matching."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return squash(plain.lower())
+
+
+def words(text: str) -> list[str]:
+    """Alphanumeric words of already folded text."""
+    return _WORD_RE.findall(text)
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True if a and b differ by at most one insertion, deletion or substitution."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = j = edits = 0
+    while i < len(a) and j < len(b):
+        if a[i] != b[j]:
+            edits += 1
+            if edits > 1:
+                return False
+            if len(a) == len(b):
+                i += 1
+        else:
+            i += 1
+        j += 1
+    return edits + (len(b) - j) <= 1
+
+
+def has_fuzzy_word(folded: str, targets: Iterable[str]) -> bool:
+    """True if a word of the text equals a long target word up to one typo ('transpariencia')."""
+    found = words(folded)
+    return any(
+        w == t or (len(t) >= 10 and w[:4] == t[:4] and within_one_edit(w, t))
+        for w in found for t in targets
+    )
+
+
+def compile_terms(terms: Iterable[str]) -> re.Pattern[str]:
+    """One word-bounded regex for a list of folded phrases (regex syntax allowed)."""
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(terms) + r")(?![a-z0-9])")

@@ -1,7 +1,7 @@
 """Building blocks of checks: the outcome type, parameter specs and an index of one evidence by signal kind."""
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,6 +33,7 @@ class Param:
     default: Any = None
     choices: tuple[Any, ...] | None = None
     help: str = ""
+    validate: Callable[[Any], str | None] | None = None   # extra rule: returns a problem or None
 
     def type_names(self) -> str:
         return " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in self.types)

@@ -65,6 +65,8 @@ def param_errors(name: str, params: Mapping[str, Any]) -> list[tuple[str | None,
             allowed = ", ".join(map(str, declared.choices))
             problems.append((key, f"param '{key}' of check '{name}': {value!r} is not one of: {allowed}"
                                   f"{suggest(str(value), [str(c) for c in declared.choices])}"))
+        elif declared.validate is not None and (problem := declared.validate(value)):
+            problems.append((key, f"param '{key}' of check '{name}': {problem}"))
     for key, declared in spec.items():
         if declared.required and key not in params:
             problems.append((None, f"check '{name}' needs param '{key}' ({declared.help or declared.type_names()})"))

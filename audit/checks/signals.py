@@ -1,7 +1,9 @@
 """Checks on the presence and count of typed signals (social profiles, sections, tools, contacts...)."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 from audit.checks.base import (
@@ -75,7 +77,7 @@ def _depth(signal: EvidenceSignal) -> int:
 
 
 def _place(p: Mapping[str, Any]) -> str:
-    return " enlazado desde la página principal" if p.get("on_home") else ""
+    return " con enlace en la página principal" if p.get("on_home") else ""
 
 
 @check("has_signal", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
@@ -91,7 +93,7 @@ def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
         return partly(len(found) / p["min"], f"Se encontraron {len(found)} de {p['min']} ({what}).", found)
     elsewhere = [s for s in ev.of_kind(p["kind"]) if matches(s, p.get("where"))] if p.get("on_home") else []
     if elsewhere:
-        return failed(f"Hay {label(p['kind'])} en {elsewhere[0].found_on}, pero no enlazado desde la página "
+        return failed(f"Hay {label(p['kind'])} en {elsewhere[0].found_on}, pero sin enlace en la página "
                       "principal.", absent=False, signals=elsewhere)
     return failed(f"No se encontró {what}.")
 
@@ -147,3 +149,47 @@ def contact_tied_to_participation(ev: EvidenceIndex, p: Mapping[str, Any]) -> Ch
         return failed(f"Hay {len(contacts)} dato(s) de contacto, pero ninguno ligado a una estrategia de "
                       "participación ciudadana.", signals=contacts)
     return failed("No se encontró ningún dato de contacto ligado a la participación ciudadana.")
+
+
+MENTION_FIELDS = ("label", "collection", "topic", "value", "type", "target")
+
+
+def _regex_problem(value: Any) -> str | None:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        return "needs a non-empty list of texts"
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"invalid regular expression {pattern!r}: {exc}"
+    return None
+
+
+@lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+def _signal_text(signal: EvidenceSignal, fields: tuple[str, ...]) -> str:
+    parts = [signal.url, signal.snippet]
+    parts += [str(signal.data[f]) for f in fields if signal.data.get(f) not in (None, "")]
+    return " ".join(parts)
+
+
+@check("mentions", params={
+    "patterns": Param((list,), required=True, validate=_regex_problem,
+                      help="regular expressions (case-insensitive), any of which must match"),
+    "kinds": Param((list,), default=None, choices=SIGNAL_KINDS, help="signal kinds to search (default all)"),
+    "where": WHERE, "on_home": ON_HOME,
+    "what": Param((str,), default="", help="Spanish name of what is sought, for the reason")})
+def mentions(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
+    """Signals whose URL, snippet, label, collection or topic mention one of `patterns` (keyword evidence)."""
+    regex = _compiled(tuple(p["patterns"]))
+    pool = ev.of_kind(p["kinds"]) if p["kinds"] else ev.evidence.signals
+    found = [s for s in pool if (not p["on_home"] or s.on_home) and matches(s, p["where"])
+             and regex.search(_signal_text(s, MENTION_FIELDS))]
+    what = p["what"] or "una mención de " + " / ".join(p["patterns"][:3])
+    if found:
+        return passed(f"Se encontró {what}: {found[0].url}" + (f" (y {len(found) - 1} más)" if len(found) > 1 else ""),
+                      found)
+    return failed(f"No se encontró {what}.")

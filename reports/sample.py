@@ -237,3 +237,23 @@ def small_document(when: str = "2024-05-03T10:00:00+00:00") -> dict:
         small_municipality("31050", "Mérida", "Yucatán", {"redes": 20}, when=when, population=995_129),
         small_municipality("31041", "Kanasín", "Yucatán", {}, status="no_url", when=when, population=78_709),
     ], datetime.fromisoformat(when))
+
+
+def small_rubric() -> dict:
+    """The rubric of small_document(), flat-criteria style, with why/how-to-fix texts and sources."""
+    crit = [("datos", "transparencia", "Sección de datos abiertos", 40, "auto"),
+            ("formatos", "transparencia", "Formatos reutilizables", 20, "auto"),
+            ("redes", "tic", "Cuenta en redes sociales", 20, "auto"),
+            ("lenguaje", "tic", "Lenguaje sencillo", 20, "manual")]
+    return {
+        "id": "aidh-2016", "version": "1.0", "title": "Gobierno abierto municipal (AIDH 2016)",
+        "description": "Versión reducida para pruebas.",
+        "categories": [{"id": "transparencia", "title": "Transparencia proactiva", "weight": 60},
+                       {"id": "tic", "title": "Tecnologías de información", "weight": 40}],
+        "criteria": [{"id": i, "category": c, "title": t, "points": p, "mode": mode,
+                      "description": f"¿{t}?", "why": f"{t}: {WHY}", "how_to_fix": FIX,
+                      "sources": [{"title": "AIDH 2016", "url": "https://example.org/aidh"}]}
+                     for i, c, t, p, mode in crit],
+        "limits": ["La actividad en redes sociales se revisa por una persona."],
+        "sources": ["Academia Interamericana de Derechos Humanos, ranking de gobierno abierto, 2016."],
+    }

@@ -64,3 +64,58 @@ def new_run(db_url: str | None, cvegeos: list[str] | None, label: str = "") -> i
 if __name__ == "__main__":
     args = json.loads(sys.argv[1])
     crawl_in_process(args["run_id"], CrawlOptions(**args["options"]))
+
+
+@dataclass
+class SiteResult:
+    """What one site's crawl left in the store, for benchmarks and tests that do not need the DB."""
+
+    key: str
+    start_url: str
+    status: str
+    pages: list[dict]
+    signals: list[dict]
+    facts: dict
+
+
+def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None, db_url: str | None = None,
+                timeout: float | None = None) -> dict[str, SiteResult]:
+    """Crawl arbitrary sites (key -> start URL) with the real spider, in a child process, into a scratch store.
+
+    Keys are mapped onto registry entries of a scratch SQLite file, so callers need no registry of their own.
+    """
+    import tempfile
+
+    from sqlalchemy import select
+
+    from muniaudit.registry import seed_registry
+    from store.migrate import upgrade
+    from store.models import Municipality, Page, SignalRow, SiteCrawl
+
+    options = options or CrawlOptions(allow_private=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url = db_url or f"sqlite:///{tmp}/crawl.sqlite"
+        engine = make_engine(db_url)
+        upgrade(engine)
+        with session_scope(engine) as session:
+            seed_registry(session)
+            slots = list(session.scalars(select(Municipality).order_by(Municipality.cvegeo).limit(len(start_urls))))
+            key_of = {}
+            for muni, (key, url) in zip(slots, start_urls.items(), strict=False):
+                muni.url, key_of[muni.cvegeo] = url, key
+        run_id = new_run(db_url, list(key_of))
+        options.db_url = db_url
+        crawl_in_subprocess(run_id, options, timeout=timeout)
+        results = {}
+        with session_scope(engine) as session:
+            for site in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id)):
+                pages = [{"url": p.url, "final_url": p.final_url, "status": p.status, "render_mode": p.render_mode,
+                          "fault": p.fault, "depth": p.depth, "content_type": p.content_type}
+                         for p in session.scalars(select(Page).where(Page.site_crawl_id == site.id))]
+                signals = [{"kind": s.kind, "url": s.url, "found_on": s.found_on, "on_home": s.on_home,
+                            "data": s.data, "snippet": s.snippet}
+                           for s in session.scalars(select(SignalRow).where(SignalRow.site_crawl_id == site.id))]
+                key = key_of[site.cvegeo]
+                results[key] = SiteResult(key, start_urls[key], site.status, pages, signals, dict(site.facts or {}))
+        engine.dispose()
+    return results

@@ -46,7 +46,7 @@ def run_demo(out_dir: Path, render: str = "auto") -> Path:
     rubric = service.load_rubric(None)
     with serve_sample_web(delay_s=30.0) as web:
         keys = register_sample_sites(engine, {sid: web.entry_url(sid) for sid in web})
-        console.print(f"web de ejemplo en loopback: {len(urls)} sitios; rastreando…")
+        console.print(f"web de ejemplo en loopback: {len(web)} sitios; rastreando…")
         run_id = new_run(db_url, keys, label="demo")
         crawl_in_process(run_id, CrawlOptions(db_url=db_url, allow_private=True, page_budget=120,
                                               render=render, settings=DEMO_SETTINGS))

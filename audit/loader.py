@@ -34,6 +34,7 @@ class Problem:
     loc: Loc
     message: str
     near_key: bool = False   # the field is missing: point at the enclosing mapping
+    show_field: bool = False  # prefix "field 'a.b': " (for messages that do not name the field themselves)
 
 
 def load_rubric(path: str | Path) -> Rubric:
@@ -130,7 +131,7 @@ def _pydantic_problems(exc: ValidationError) -> Iterator[Problem]:
             message = str(err["msg"]).removeprefix("Value error, ")
             got = err.get("input")
             shown = "" if isinstance(got, dict | list) or kind.startswith("value_error") else f" (got {got!r})"
-            yield Problem(loc, f"{message}{shown}")
+            yield Problem(loc, f"{message}{shown}", show_field=True)
 
 
 def _fields_at(loc: Loc) -> list[str]:
@@ -230,7 +231,7 @@ def _render(problems: list[Problem], name: str, root: yaml.Node, data: dict[str,
             where = f"{context}: "
         else:
             message = problem.message
-            where = f"{context}: " + (f"field '{field}': " if field and not message.startswith("duplicate") else "")
+            where = f"{context}: " + (f"field '{field}': " if field and problem.show_field else "")
         rendered.append((line, f"{name}:{line}: {where}{message}"))
     rendered.sort(key=lambda pair: pair[0])
     return [text for _, text in rendered]

@@ -24,7 +24,11 @@ class Text(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _plain_string_is_spanish(cls, value: Any) -> Any:
-        return {"es": value} if isinstance(value, str) else value
+        if isinstance(value, str):
+            return {"es": value}
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a text or a mapping {{es: ..., en: ...}}, got {value!r}")
+        return value
 
     def get(self, lang: str = DEFAULT_LANG) -> str:
         """The text in `lang`, falling back to Spanish."""

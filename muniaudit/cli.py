@@ -267,6 +267,65 @@ def rubric_validate(file: Path) -> None:
     out.print(f"{file}: rúbrica válida")
 
 
+# -- human review ---------------------------------------------------------------------------------------------
+
+@main.group()
+def review() -> None:
+    """Revisión humana de los criterios asistidos y manuales."""
+
+
+@review.command("export")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Carpeta para los CSV.")
+@click.option("--run", "run_id", type=int, default=None)
+@click.option("--rubric", default=None)
+@click.option("--batch-size", type=click.IntRange(1, 100000), default=250, show_default=True)
+@click.pass_obj
+def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, batch_size: int) -> None:
+    """Escribe lotes CSV (se abren en una hoja de cálculo) con la sugerencia de la máquina y la evidencia."""
+    from muniaudit.review import review_rows, write_batches
+    from store.db import session_scope
+
+    try:
+        loaded = service.load_rubric(rubric)
+        run_id = service.resolve_run(obj.engine, run_id)
+    except UserError as exc:
+        fail(str(exc))
+    with session_scope(obj.engine) as session:
+        rows = review_rows(session, run_id, loaded)
+    if not rows:
+        fail(f"la corrida {run_id} no tiene criterios por revisar con {loaded.id} (¿ejecutó `muniaudit audit`?)")
+    paths = write_batches(rows, out_dir, batch_size)
+    out.print(f"{len(rows)} criterios por revisar en {len(paths)} archivo(s): {out_dir}")
+
+
+@review.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--rubric", default=None)
+@click.pass_obj
+def review_import(obj: Context, file: Path, rubric: str | None) -> None:
+    """Registra las decisiones (revisor, fecha, decisión, nota); informa cada fila inválida con su línea."""
+    from muniaudit.review import import_reviews
+    from store.db import session_scope
+
+    try:
+        loaded = service.load_rubric(rubric)
+    except UserError as exc:
+        fail(str(exc))
+    if not file.is_file():
+        fail(f"{file}: no existe el archivo")
+    try:
+        with session_scope(obj.engine) as session:
+            result = import_reviews(session, file, loaded)
+    except (UnicodeDecodeError, OSError) as exc:
+        fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")
+    for error in result.errors:
+        console.print(f"{file}:{error}", highlight=False, markup=False)
+    out.print(f"{result.recorded} revisiones registradas, {result.skipped_blank} filas sin decisión, "
+              f"{len(result.errors)} filas con errores. Ejecute `muniaudit audit` para aplicarlas.")
+    if result.errors:
+        sys.exit(EXIT_PARTIAL if result.recorded else EXIT_USAGE)
+
+
 # -- demo -----------------------------------------------------------------------------------------------------
 
 @main.command()

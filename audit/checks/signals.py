@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
@@ -165,15 +166,27 @@ def _regex_problem(value: Any) -> str | None:
     return None
 
 
+_SEPARATORS = re.compile(r"[-_/.+]|%20")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed, URL separators as spaces: 'Plan-Municipal_de-Desarrollo' ~ 'plan municipal de desarrollo'."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _SEPARATORS.sub(" ", text.lower())
+
+
 @lru_cache(maxsize=256)
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    folded = (unicodedata.normalize("NFKD", p) for p in patterns)
+    cleaned = ("".join(ch for ch in p if not unicodedata.combining(ch)) for p in folded)
+    return re.compile("|".join(f"(?:{p})" for p in cleaned), re.IGNORECASE)
 
 
 def _signal_text(signal: EvidenceSignal, fields: tuple[str, ...]) -> str:
     parts = [signal.url, signal.snippet]
     parts += [str(signal.data[f]) for f in fields if signal.data.get(f) not in (None, "")]
-    return " ".join(parts)
+    return fold(" ".join(parts))
 
 
 @check("mentions", params={
@@ -183,7 +196,10 @@ def _signal_text(signal: EvidenceSignal, fields: tuple[str, ...]) -> str:
     "where": WHERE, "on_home": ON_HOME,
     "what": Param((str,), default="", help="Spanish name of what is sought, for the reason")})
 def mentions(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
-    """Signals whose URL, snippet, label, collection or topic mention one of `patterns` (keyword evidence)."""
+    """Signals whose URL, snippet, label, collection or topic mention one of `patterns` (keyword evidence).
+
+    Text and patterns are compared lower-case and without accents; '-', '_', '/', '.' in URLs read as spaces.
+    """
     regex = _compiled(tuple(p["patterns"]))
     pool = ev.of_kind(p["kinds"]) if p["kinds"] else ev.evidence.signals
     found = [s for s in pool if (not p["on_home"] or s.on_home) and matches(s, p["where"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ CASES = sorted(HERE.glob("*/*.evidence.json"))
 VOLATILE = ("rubric_hash", "code_version")   # change with every rubric edit or release, not with behaviour
 
 
-@lru_cache(maxsize=None)
+@cache
 def rubric_named(rubric_id: str) -> Rubric:
     return load_rubric(builtin_rubric_path(rubric_id))
 

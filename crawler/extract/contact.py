@@ -127,12 +127,18 @@ def _phones_in_text(node: NavigableString, found: dict[str, str]) -> None:
     for match in _PHONE_RE.finditer(text):
         shown = match.group(0).strip()
         digits = re.sub(r"\D", "", shown)
-        if not 7 <= len(digits) <= 13:
+        if not 7 <= len(digits) <= 13 or _looks_like_years(shown):
             continue
         chained = last_end is not None and _CHAINED_RE.match(text[last_end:match.start()])
         if chained or _phone_cue(text[: match.start()], node if match.start() < 40 else None):
             found.setdefault(digits_key(shown), shown)
             last_end = match.end()
+
+
+def _looks_like_years(shown: str) -> bool:
+    """'2000-2010', '2013 2018': year ranges, not phone numbers."""
+    groups = re.findall(r"\d+", shown)
+    return len(groups) == 2 and all(len(g) == 4 and 1900 <= int(g) <= 2100 for g in groups)
 
 
 def contact_forms(page: Page) -> list[tuple[str, str]]:

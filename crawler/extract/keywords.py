@@ -13,7 +13,7 @@ OPEN_DATA_URL = compile_terms([r"datos ?abiertos", r"open ?data", r"transparenci
 TRANSPARENCY = compile_terms([
     r"transparencia", r"obligaciones de transparencia", r"lgtaip\w*", r"ltaip\w*", r"art(iculo|\.)? ?70",
     r"conac", r"sevac", r"armonizacion contable", r"(ley de )?disciplina financiera", r"ldf", r"cuentas? publicas?",
-    r"contabilidad gubernamental", r"lgcg", r"informacion publica (de oficio|obligatoria)",
+    r"contabilidad gubernamental", r"ley general de contabilidad", r"lgcg", r"informacion publica (de oficio|obligatoria)",
     r"informacion obligatoria", r"acceso a la informacion", r"sipot", r"plataforma nacional de transparencia",
     r"pnt", r"solicitud(es)? de (acceso a la )?informacion", r"infomex", r"saimex", r"ipomex", r"srft",
     r"recursos federales transferidos", r"declaraci(on|ones) patrimonial(es)?", r"informacion financiera",
@@ -57,6 +57,7 @@ EVALUATION = (
 OBLIGATION_ROW = compile_terms([
     r"programas financiados", r"recursos publicos", r"resultados de los mecanismos?", r"procedimiento de queja",
     r"informe sobre la captacion", r"^\d+\s*-", r"^(art(iculo)?\.? ?\d+|fracc?(ion)?\.? ?[ivxlc]+)\b",
+    r"^[a-e]\.\d+(\.\d+)+",  # SEVAC / CONAC evaluation items ("D.5.3 Publica ...")
 ])
 UPDATE_CUE = compile_terms([
     r"actualizad[oa]s?", r"ultima actualizacion", r"fecha de actualizacion", r"actualizacion", r"corte al",

@@ -143,6 +143,8 @@ def transparency_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
             continue
         if not own and not portal and (not said or keywords.LAW_TITLE.search(text)):
             continue  # an outside page about a law, not a section of this site
+        if keywords.OBLIGATION_ROW.search(text):
+            continue  # a row of an obligations table links evidence, it is not a section
         data = {"label": link.label[:120], "external": not own, "target": target}
         signals.append(_signal(page, "transparency_section", link, data,
                                _section_identity(page, "transparency_section", link.url or "", target)))
@@ -161,17 +163,18 @@ def participation_type(text: str) -> str | None:
 
 
 def participation(page: Page, platform: str | None) -> list[Signal]:
-    """Links to participation mechanisms; pages of a participation folder; Decidim/Consul platforms."""
+    """Links to participation mechanisms (by text or as a participation submenu item); Decidim/Consul."""
     signals = []
     for link in page.links:
         if not real_target(page, link):
             continue
-        text = _link_words(link)
+        own = page.is_own(link.url)
+        # Off-site links count by their visible words only: icon titles on outside maps are captions.
+        text = fold(link.label if own else link.text)
         kind = participation_type(text)
         link_platform = _participation_platform(link.url or "")
-        in_folder = page.is_own(link.url) and bool(keywords.PARTICIPATION_WORD.search(
-            " ".join(url_words(link.url or "", last_only=False).split()[:-1])))
-        if kind is None and not link_platform and not in_folder:
+        in_menu = own and _under_participation_menu(link)
+        if kind is None and not link_platform and not in_menu:
             continue
         if keywords.OBLIGATION_ROW.search(text):
             continue
@@ -181,6 +184,17 @@ def participation(page: Page, platform: str | None) -> list[Signal]:
         data = {"type": "general", "platform": platform, "identity": f"participation:platform:{platform}"}
         signals.append(Signal("participation", page.ctx.url, page.ctx.url, page.ctx.is_home, data, platform))
     return signals
+
+
+def _under_participation_menu(link: Link) -> bool:
+    """True if the link sits in the submenu of a menu item labelled as participation."""
+    for item in link.el.find_parents("li", limit=3):
+        parent_link = item.find("a", recursive=False)
+        if parent_link is None or parent_link is link.el:
+            continue
+        if participation_type(fold(parent_link.get_text(" "))) is not None:
+            return True
+    return False
 
 
 def _participation_platform(url: str) -> str | None:

@@ -77,7 +77,7 @@ EN: dict[str, str] = {
     "La corrida anterior usó otra versión de la rúbrica: los cambios pueden deberse a la rúbrica y no al sitio.":
         "The previous run used another rubric version: changes may come from the rubric, not the site.",
     "Distribución de puntajes": "Score distribution", "Por estado": "By state",
-    "Municipios evaluados": "Municipalities assessed", "Promedio": "Average",
+    "Evaluados": "Assessed", "Promedio": "Average",
     "Mayores cambios desde la corrida anterior": "Biggest changes since the previous run",
     "ahora {score}": "now {score}", "Ranking": "Ranking",
     "Ordene con los botones de los encabezados; filtre por estado, tamaño de población o nivel. Los datos "
@@ -102,7 +102,7 @@ EN: dict[str, str] = {
     "Cambio desde la corrida anterior": "Change since the previous run",
     "Puntos decididos por una persona": "Points decided by a person",
     "{p} puntos en {n} criterios": "{p} points in {n} criteria",
-    "{p} puntos en 1 criterio": "{p} points in 1 criterion", "ninguno": "none",
+    "{p} puntos en 1 criterio": "{p} points in 1 criterion", "{max} puntos pendientes": "{max} points pending", "ninguno": "none",
     "Historial": "History", "Puntaje por corrida": "Score per run", "sin dato": "no data",
     "Los huecos son corridas en las que el sitio no pudo evaluarse.":
         "Gaps are runs in which the site could not be assessed.",

@@ -1,7 +1,9 @@
 """PDF on demand: print a rendered report page with the system Chromium (headless, via Playwright)."""
 from __future__ import annotations
 
+import asyncio
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 CHROMIUM = Path(os.environ.get("MUNIAUDIT_CHROMIUM", "/usr/bin/chromium"))
@@ -26,6 +28,13 @@ def render_pdf(html_path: Path, pdf_path: Path, *, chromium: Path = CHROMIUM, ti
     except ImportError as exc:  # pragma: no cover - playwright is a declared dependency
         raise ChromiumNotFound("PDF output needs the 'playwright' Python package") from exc
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # Playwright's sync API refuses to run inside an event loop (notebooks, another Playwright session)
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(render_pdf, html_path, pdf_path, chromium=chromium, timeout_ms=timeout_ms).result()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS, headless=True)
         try:

@@ -330,9 +330,9 @@ def municipality_view(m: dict, crit_index: dict, total: int, state_total: int, c
             "changes": changes, "history": points, "chart": line_chart(points)}
 
 
-def line_chart(points: list[tuple[str, float | None]], width: int = 600, height: int = 180) -> dict | None:
+def line_chart(points: list[tuple[str, float | None]], width: int = 420, height: int = 170) -> dict | None:
     """Coordinates for an inline SVG line chart of scores (0-100); gaps where a run had no score."""
-    if len(points) < 2:
+    if len(points) < 2 or all(s is None for _, s in points):
         return None
     left, right, top, bottom = 34, 12, 12, 28
     step = (width - left - right) / (len(points) - 1)
@@ -349,9 +349,13 @@ def line_chart(points: list[tuple[str, float | None]], width: int = 600, height:
         dots.append({"x": pt[0], "y": pt[1], "date": date, "score": score})
     if current:
         segments.append(current)
-    label_every = max(1, math.ceil(len(points) / 6))
-    xlabels = [{"x": round(left + i * step, 1), "text": d} for i, (d, _) in enumerate(points)
-               if i % label_every == 0 or i == len(points) - 1]
+    every, last = max(1, math.ceil(len(points) / 4)), len(points) - 1
+    shown = list(range(0, last + 1, every))
+    if shown[-1] != last:
+        if last - shown[-1] < every / 2 and len(shown) > 1:
+            shown.pop()  # too close to the last label
+        shown.append(last)
+    xlabels = [{"x": round(left + i * step, 1), "text": points[i][0]} for i in shown]
     return {"width": width, "height": height, "left": left, "right": width - right, "bottom": height - bottom,
             "grid": [{"y": round(y(v), 1), "v": v} for v in (0, 25, 50, 75, 100)], "xlabels": xlabels,
             "paths": [" ".join(f"{x},{yy}" for x, yy in seg) for seg in segments], "dots": dots}

@@ -1,0 +1,143 @@
+"""The report site in headless Chromium: screenshots, console, phone width, sorting, filtering, links, PDF."""
+from __future__ import annotations
+
+import functools
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from reports import sample
+from reports.pdf import CHROMIUM, CHROMIUM_ARGS, render_pdf
+from reports.render import render_comparison, render_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow,
+              pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"needs the system Chromium at {CHROMIUM}")]
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "reports"
+PAGES = ["index.html", "m/14097.html", "m/15106.html", "m/15033.html", "estados/15.html", "metodologia.html",
+         "datos/diccionario.html", "comparar.html"]
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """Two sites: the hand-sized document (exact assertions) and a 90-municipality synthetic one (looks)."""
+    root = tmp_path_factory.mktemp("report-sites")
+    doc = sample.small_document()
+    render_site(doc, root / "small", rubric=sample.small_rubric(),
+                history=[sample.small_document("2024-04-03T10:00:00+00:00")])
+    render_comparison(doc, ["14097", "15106", "15033"], root / "small" / "comparar.html")
+    base = sample.registry(90)
+    runs = [sample.synthetic_run(base, month) for month in range(7)]
+    render_site(runs[-1], root / "big", history=runs[:-1], rubric=sample.sample_rubric())
+    render_comparison(runs[-1], [m["cvegeo"] for m in base[:4]], root / "big" / "comparar.html")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield {"doc": doc, "big": runs[-1], "root": root, "url": f"http://127.0.0.1:{server.server_port}"}
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def open_page(browser, url: str, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.errors = []
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("requestfailed", lambda req: page.errors.append(f"failed: {req.url}"))
+    page.goto(url, wait_until="load")
+    return page
+
+
+@pytest.mark.parametrize("site", ["small", "big"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_pages_load_cleanly_and_fit_a_phone(browser, sites, site, width):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pages = PAGES if site == "small" else ["index.html", f"m/{sites['big']['municipalities'][0]['cvegeo']}.html",
+                                           "comparar.html"]
+    for rel in pages:
+        page = open_page(browser, f"{sites['url']}/{site}/{rel}", width)
+        assert page.errors == [], (rel, page.errors)
+        scroll, client = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert scroll <= client, f"{rel} overflows horizontally at {width}px: {scroll} > {client}"
+        assert page.evaluate("document.documentElement.lang") == "es"
+        name = rel.replace("/", "_").replace(".html", "")
+        page.screenshot(path=str(ARTIFACTS / f"{site}-{name}-{width}.png"), full_page=True)
+        page.close()
+
+
+def visible_rows(page) -> list[dict]:
+    return page.eval_on_selector_all(
+        "table.ranking tbody tr:not([hidden])",
+        "rows => rows.map(r => ({state: r.dataset.state, name: r.cells[1].querySelector('a').innerText.trim(),"
+        " score: parseFloat(r.querySelector('td.score').dataset.v)}))")
+
+
+def test_sorting_by_score_and_name(browser, sites):
+    page = open_page(browser, f"{sites['url']}/big/index.html", 1280)
+    button = page.get_by_role("button", name="Puntaje")
+    button.click()
+    scores = [r["score"] for r in visible_rows(page)]
+    assert scores == sorted(scores, reverse=True) and len(scores) == 90
+    assert page.locator("th:has(button:text-is('Puntaje'))").get_attribute("aria-sort") == "descending"
+    button.press("Enter")  # keyboard works too: a second activation reverses the order
+    scores = [r["score"] for r in visible_rows(page)]
+    assert scores == sorted(scores)
+    page.get_by_role("button", name="Municipio").click()
+    names = [r["name"] for r in visible_rows(page)]
+    assert names[0] <= names[1] <= names[2]
+    assert page.errors == []
+
+
+def test_filtering_by_state_population_band_and_name(browser, sites):
+    page = open_page(browser, f"{sites['url']}/big/index.html", 1280)
+    page.select_option("select[data-filter=state]", "02")
+    rows = visible_rows(page)
+    expected = sum(m["state_code"] == "02" for m in sites["big"]["municipalities"])
+    assert rows and len(rows) == expected and {r["state"] for r in rows} == {"02"}
+    assert f"({expected} / 90)" in page.inner_text(".count")
+    page.select_option("select[data-filter=state]", "")
+    page.select_option("select[data-filter=band]", "na")
+    assert all(r["score"] == -1 for r in visible_rows(page))
+    page.select_option("select[data-filter=band]", "")
+    page.fill("input[data-filter=q]", "jesus maria")  # accents and case do not matter
+    assert [r["name"] for r in visible_rows(page)] == ["Jesús María"]
+    assert page.errors == []
+
+
+def test_evidence_links_match_the_document(browser, sites):
+    muni = sites["doc"]["municipalities"][0]
+    page = open_page(browser, f"{sites['url']}/small/m/{muni['cvegeo']}.html", 1280)
+    hrefs = page.eval_on_selector_all(".evidence li > a.ext", "as => as.map(a => a.getAttribute('href'))")
+    expected = [e["url"] for c in muni["criteria"] if c["status"] in ("pass", "partial") for e in c["evidence"]]
+    assert sorted(hrefs) == sorted(expected) and hrefs
+
+
+def test_pages_work_from_file_urls(browser, sites):
+    page = open_page(browser, (sites["root"] / "small" / "index.html").as_uri(), 375)
+    assert page.errors == []
+    page.get_by_role("button", name="Puntaje").click()
+    assert page.locator("form[data-filters]").is_visible()
+
+
+def test_pdf_of_a_municipality_page(sites, tmp_path):
+    pdf = render_pdf(sites["root"] / "small" / "m" / "14097.html", tmp_path / "tlajomulco.pdf")
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 5_000
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "small-m_14097.pdf").write_bytes(data)

@@ -109,7 +109,7 @@ def _crawl_options(f):
     f = click.option("--render", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
                      help="Renderizar con Chromium las páginas que sólo funcionan con JavaScript.")(f)
     f = click.option("--resume", "resume_run", type=int, default=None, help="Reanuda una corrida interrumpida.")(f)
-    f = click.option("--label", default="", help="Etiqueta de la corrida (p. ej. 2026-11).")(f)
+    f = click.option("--label", default="", help="Etiqueta de la corrida (por omisión en `run`: el mes, p. ej. 2026-11).")(f)
     return f
 
 
@@ -232,18 +232,83 @@ def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, ru
 @_crawl_options
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
 @click.option("--rubric", default=None)
+@click.option("--force", is_flag=True, help="Vuelve a rastrear aunque la corrida de esta etiqueta ya terminó.")
 @click.pass_obj
-def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, out_dir, rubric) -> None:
-    """Rastreo, auditoría y reportes en secuencia (el trabajo mensual)."""
+def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, out_dir, rubric, force) -> None:
+    """El trabajo mensual: rastreo, auditoría, reportes y exportación, una corrida por etiqueta (mes).
+
+    Idempotente (repetir el mismo mes reanuda o reutiliza su corrida), una a la vez (candado), y con códigos de
+    salida para el programador de tareas: 0 bien, 3 terminó con municipios por revisar, 4 otra corrida en curso,
+    5 rastreo incompleto (vuelva a ejecutar para reanudar), 2 error de uso.
+    """
+    from muniaudit import monthly
+    from store.db import session_scope
+
     try:
         loaded = service.load_rubric(rubric)
     except UserError as exc:
         fail(str(exc))
-    run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label)
-    service.audit_run(obj.engine, run_id, loaded)
-    index = service.render_reports(obj.engine, run_id, loaded, out_dir)
-    service.write_json(service.export_document(obj.engine, run_id, loaded), out_dir / "export.json")
+    label = label or monthly.default_label()
+    try:
+        with monthly.run_lock(obj.engine):
+            with session_scope(obj.engine) as session:
+                existing = monthly.find_run(session, label) if resume_run is None else None
+                existing_id, finished = (existing.id, existing.status == "finished") if existing else (None, False)
+            if existing_id is not None and finished and not force:
+                console.print(f"la corrida {label} (#{existing_id}) ya terminó: se reaudita y se regeneran reportes")
+                run_id = existing_id
+            else:
+                resume = resume_run if resume_run is not None else (existing_id if not force else None)
+                run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label)
+            service.audit_run(obj.engine, run_id, loaded)
+            summary = monthly.summarise(obj.engine, run_id)
+            index = service.render_reports(obj.engine, run_id, loaded, out_dir)
+            service.write_json(service.export_document(obj.engine, run_id, loaded), out_dir / "export.json")
+    except monthly.RunLocked as exc:
+        fail(str(exc), monthly.EXIT_LOCKED)
+    _print_run_summary(summary)
     out.print(f"listo: abra {index}")
+    sys.exit(summary.exit_code())
+
+
+def _print_run_summary(summary) -> None:
+    statuses = ", ".join(f"{k}={v}" for k, v in sorted(summary.statuses.items()))
+    out.print(f"corrida {summary.label} (#{summary.run_id}): {statuses}; señales nuevas {summary.new_signals}, "
+              f"perdidas {summary.lost_signals}; por revisar antes de publicar: {len(summary.flagged)}")
+    for flag in summary.flagged[:20]:
+        out.print(f"  {flag.cvegeo}: " + "; ".join(flag.reasons))
+    if not summary.complete:
+        out.print("el rastreo no terminó: ejecute de nuevo el mismo comando para reanudarlo")
+
+
+@main.command()
+@click.option("--kind", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True)
+@click.option("--write", "write_dir", type=click.Path(path_type=Path), default=None,
+              help="Escribe los archivos en esta carpeta en lugar de imprimirlos.")
+@click.option("--day", type=click.IntRange(1, 28), default=1, show_default=True)
+@click.option("--hour", type=click.IntRange(0, 23), default=2, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
+@click.option("--log", "log_file", type=click.Path(path_type=Path), default=Path("muniaudit-run.log"), show_default=True)
+@click.pass_obj
+def schedule(obj: Context, kind: str, write_dir: Path | None, day: int, hour: int, out_dir: Path, log_file: Path) -> None:
+    """Genera una entrada de cron o un temporizador systemd para la corrida mensual."""
+    from muniaudit import monthly
+
+    exe = Path(sys.argv[0]).resolve()
+    db = f" --db '{obj.db}'" if obj.db else ""
+    command = f"{exe}{db} run --out {out_dir.resolve()}"
+    if kind == "cron":
+        files = {"muniaudit.cron": monthly.cron_entry(command, log_file.resolve(), day, hour)}
+    else:
+        files = monthly.systemd_units(command, Path.cwd(), day, hour)
+    if write_dir is None:
+        for name, content in files.items():
+            out.print(f"# --- {name}\n{content}", highlight=False, markup=False)
+        return
+    write_dir.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (write_dir / name).write_text(content, encoding="utf-8")
+        out.print(f"escrito {write_dir / name}")
 
 
 # -- rubric ---------------------------------------------------------------------------------------------------

@@ -9,18 +9,22 @@ from crawler.extract.text import squash
 from crawler.extract.types import Signal
 
 MIN_WORDS = 40  # shorter texts give meaningless readability scores
+MIN_PARAGRAPH_WORDS = 8  # list items and table cells are labels, not prose
 _BOILERPLATE = ("nav", "header", "footer", "aside", "form", "script", "style", "noscript")
 
 
 def main_text(page: Page) -> str:
-    """Text of <main>/<article> (else body) without navigation, header, footer and forms."""
+    """Prose paragraphs of <main>/<article> (else body) without navigation, header, footer and forms."""
     root = page.soup.find("main") or page.soup.find("article") or page.soup.body
     if root is None:
         return ""
     copy = BeautifulSoup(str(root), "lxml")
     for el in copy.find_all(_BOILERPLATE):
         el.decompose()
-    return squash(" ".join(visible_strings(copy)))
+    paragraphs = [squash(" ".join(visible_strings(p))) for p in copy.find_all("p")]
+    prose = [p if p.endswith((".", "!", "?", ":")) else p + "." for p in paragraphs
+             if len(p.split()) >= MIN_PARAGRAPH_WORDS]
+    return " ".join(prose)
 
 
 def fernandez_huerta(text: str) -> float:

@@ -5,6 +5,8 @@ import re
 from datetime import date
 from email.utils import parsedate_to_datetime
 
+import dateparser
+
 from crawler.extract import keywords
 from crawler.extract.dom import Page, visible_strings
 from crawler.extract.text import fold, squash
@@ -61,11 +63,29 @@ def text_dates(page: Page) -> list[tuple[date, str]]:
         folded = fold(block)
         for cue in keywords.UPDATE_CUE.finditer(folded):
             window = folded[cue.end(): cue.end() + _WINDOW]
-            parsed = parse_spanish_date(window)
+            parsed = parse_spanish_date(window) or _dateparser_fallback(window)
             if parsed and parsed not in seen:
                 seen.add(parsed)
                 found.append((parsed, squash(block)[:160]))
     return found
+
+
+_YEAR_RE = re.compile(r"\b(19|20)\d{2}\b")
+# Absolute dates only: relative phrases ("hace 2 días") would be computed from the clock.
+_DATEPARSER_SETTINGS = {"PARSERS": ["absolute-time"], "DATE_ORDER": "DMY", "REQUIRE_PARTS": ["month", "year"],
+                        "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": False}
+
+
+def _dateparser_fallback(window: str) -> date | None:
+    """dateparser (Spanish) for unusual spellings such as '3-oct-2025', only when a year is written."""
+    match = _YEAR_RE.search(window)
+    if not match:
+        return None
+    candidate = window[: match.end()].strip(" :.-")
+    if len(candidate) > 30:
+        return None
+    parsed = dateparser.parse(candidate, languages=["es"], settings=_DATEPARSER_SETTINGS)
+    return _safe(parsed.year, parsed.month, parsed.day) if parsed else None
 
 
 def _text_blocks(page: Page) -> list[str]:

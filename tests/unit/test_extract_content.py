@@ -174,3 +174,14 @@ def test_finalize_merges_and_keeps_on_home():
     b = Signal("social_profile", "https://x.com/m", "https://m.mx/", True, {"identity": "x:m"})
     merged = [s for s in finalize_site([a, b]) if s.kind == "social_profile"]
     assert len(merged) == 1 and merged[0].on_home and merged[0].found_on == "https://m.mx/a"
+
+
+def test_unusual_date_spelling_uses_dateparser_and_relative_dates_are_ignored():
+    html = page("<p>Actualizado: 3-oct-2025</p><p>Última actualización: hace 3 días</p>")
+    assert [s.data["date"] for s in signals_of(html, "update_date")] == ["2025-10-03"]
+
+
+def test_clarity_ignores_lists_without_prose():
+    items = "".join(f"<li>Estado analítico del ejercicio {i}</li>" for i in range(60))
+    assert signals_of(page(f"<h1>Transparencia</h1><ul>{items}</ul>", title="Transparencia"), "clarity",
+                      DATA_PAGE) == []

@@ -15,7 +15,7 @@ def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str]
     from crawler.extract import apps, clarity, contact, datasets, dates, platform, sections, social, video
     from crawler.extract.pagekind import is_data_section
 
-    page = parse(html, ctx, dict(headers or {}))
+    page = parse(html, ctx, headers)
     out = Extraction()
 
     def add(result) -> None:

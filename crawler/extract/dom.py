@@ -91,7 +91,18 @@ class Page:
 def parse(html: str | bytes, ctx: PageContext, headers: dict[str, str] | None = None) -> Page:
     """Parse HTML with lxml; comments become Comment nodes and are never read as links."""
     soup = BeautifulSoup(html or "", "lxml")
-    return Page(ctx=ctx, soup=soup, headers={k.lower(): v for k, v in (headers or {}).items()})
+    return Page(ctx=ctx, soup=soup, headers=normalise_headers(headers))
+
+
+def normalise_headers(headers) -> dict[str, str]:
+    """Lower-case str keys and values; accepts bytes and list values (as Scrapy's Headers holds them)."""
+    out: dict[str, str] = {}
+    for key, value in (headers or {}).items():
+        if isinstance(value, (list, tuple)):
+            value = value[0] if value else ""
+        key = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        out[key.lower()] = value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    return out
 
 
 def visible_strings(root: Tag):

@@ -185,3 +185,8 @@ def test_clarity_ignores_lists_without_prose():
     items = "".join(f"<li>Estado analítico del ejercicio {i}</li>" for i in range(60))
     assert signals_of(page(f"<h1>Transparencia</h1><ul>{items}</ul>", title="Transparencia"), "clarity",
                       DATA_PAGE) == []
+
+
+def test_headers_as_bytes_like_scrapy():
+    headers = {b"Last-Modified": [b"Wed, 01 Oct 2025 10:00:00 GMT"]}
+    assert [s.data["date"] for s in signals_of(page("<p>x</p>"), "update_date", headers=headers)] == ["2025-10-01"]

@@ -69,3 +69,49 @@ def needs_rendering(html: str, links_found: int) -> str | None:
     if js_links >= 3 and js_links >= links_found:
         return "js_navigation"
     return None
+
+
+def looks_like(ext: str, head: bytes) -> bool:
+    """Does the first bytes of a file linked as data match its extension? (An HTML error page or login form
+    behind a ".csv" link is the common lie.)"""
+    sample = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if sample.startswith((b"<!doctype html", b"<html", b"<head", b"<body")) or b"<html" in sample[:512]:
+        return False
+    if ext in ("json", "geojson"):
+        return sample[:1] in (b"{", b"[")
+    if ext in ("xml", "kml"):
+        return sample[:1] == b"<"
+    if ext == "csv":
+        lines = [ln for ln in sample.decode("latin-1").splitlines()[:5] if ln.strip()]
+        if not lines or "\x00" in lines[0]:
+            return False
+        delim = max(",;\t|", key=lines[0].count)
+        return lines[0].count(delim) > 0 and all(ln.count(delim) > 0 for ln in lines[1:4])
+    return b"\x00" not in sample[:1024]    # txt and similar: text, not binary
+
+
+# Exception class names and message fragments -> recorded fault kind. Order matters: first match wins.
+FAILURE_KINDS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
+    (("ForbiddenAddress",), (), "forbidden_address"),
+    ((), ("forbidden by robots.txt",), "robots_disallowed"),
+    ((), ("max redirections",), "redirect_loop"),
+    ((), ("during decompression",), "too_large"),
+    ((), ("download max size", "maxsize"), "too_large"),
+    (("DNSLookupError",), ("dns lookup failed",), "dns_error"),
+    (("DownloadTimeoutError", "TimeoutError", "TCPTimedOutError", "UserTimeoutError"), ("took longer than",),
+     "timeout"),
+    (("ConnectionRefusedError", "DownloadConnectionRefusedError"), ("connection was refused",), "connection_refused"),
+    (("SSLError",), ("ssl", "certificate", "tls", "handshake"), "tls_error"),
+    (("DownloadFailedError", "ConnectionLost", "ResponseFailed", "ResponseNeverReceived",
+      "ConnectionDone", "PotentialDataLoss"), ("connection", "reset"), "connection_reset"),
+)
+
+
+def failure_kind(exc: BaseException) -> str:
+    """A short, stable name for why a request failed (recorded as the page's fault)."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    message = str(exc).lower()
+    for classes, fragments, kind in FAILURE_KINDS:
+        if names & set(classes) or any(f in message for f in fragments):
+            return kind
+    return type(exc).__name__.lower()[:40]

@@ -77,7 +77,8 @@ def clean_url(url: str) -> str:
 
 def priority(url: str, text: str = "") -> int:
     """Higher for links that likely lead to sections the audit needs."""
-    haystack = fold(f"{text} {urlsplit(url).path} {urlsplit(url).query}").replace("_", " ")
+    parts = urlsplit(url)
+    haystack = re.sub(r"[-_/.+=&%]+", " ", fold(f"{text} {parts.path} {parts.query}"))
     return max((w for word, w in PRIORITY_WORDS.items() if word in haystack), default=0)
 
 
@@ -91,3 +92,49 @@ def trap_key(url: str) -> str:
 def looks_like_calendar(url: str) -> bool:
     parts = urlsplit(url)
     return bool(CALENDAR_HINT.search(parts.path + "?" + parts.query)) and bool(re.search(r"\d", parts.query + parts.path))
+
+
+# External destinations worth recording (never crawled): host suffix -> kind.
+EXTERNAL_KINDS = {
+    "facebook.com": "social", "fb.com": "social", "twitter.com": "social", "x.com": "social",
+    "instagram.com": "social", "youtube.com": "social", "youtu.be": "social", "tiktok.com": "social",
+    "threads.net": "social", "linkedin.com": "social", "flickr.com": "social", "pinterest.com": "social",
+    "wa.me": "social", "whatsapp.com": "social", "t.me": "social", "vimeo.com": "social",
+    "plataformadetransparencia.org.mx": "national_transparency", "inai.org.mx": "national_transparency",
+    "play.google.com": "app_store", "apps.apple.com": "app_store", "itunes.apple.com": "app_store",
+    "datos.gob.mx": "data_portal", "ckan": "data_portal", "socrata.com": "data_portal",
+    "arcgis.com": "data_portal", "hub.arcgis.com": "data_portal", "opendatasoft.com": "data_portal",
+}
+STATE_PORTAL = re.compile(r"(transparencia|infomex|itei|itai|info|iaip|ivai|icai|cotai|itaip|idaip)", re.I)
+
+
+def external_kind(url: str) -> str:
+    """What an off-site link points at: social, national_transparency, state_transparency, app_store,
+    data_portal or other."""
+    host = (urlsplit(url).hostname or "").lower()
+    for suffix, kind in EXTERNAL_KINDS.items():
+        if host == suffix or host.endswith("." + suffix) or (suffix == "ckan" and "ckan" in host):
+            return kind
+    if host.startswith("datos.") or host.startswith("datosabiertos."):
+        return "data_portal"
+    if host.endswith(".gob.mx") or host.endswith(".org.mx"):
+        first = host.split(".")[0]
+        if STATE_PORTAL.fullmatch(first) or "transparencia" in host:
+            return "state_transparency"
+    return "other"
+
+
+def has_session_param(url: str) -> bool:
+    """A session ID in the URL (PHPSESSID=..., ;jsessionid=...): stripped before dedupe, recorded as a fact."""
+    parts = urlsplit(url)
+    return ";jsessionid=" in parts.path.lower() or any(
+        k.lower() in SESSION_PARAMS for k, _ in parse_qsl(parts.query, keep_blank_values=True))
+
+
+def looks_like_path_trap(url: str, max_length: int = 400, max_repeats: int = 3) -> bool:
+    """Paths that grow without end: very long URLs or a segment repeated (/a/b/a/b/a/b, relative-link loops)."""
+    parts = urlsplit(url)
+    if len(url) > max_length:
+        return True
+    segments = [s for s in parts.path.split("/") if s]
+    return any(segments.count(s) >= max_repeats for s in set(segments))

@@ -21,6 +21,9 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"      # giving up is expected on broken sites; the fault is recorded
+RETRY_BACKOFF_BASE = 1.0                 # seconds before the first retry; doubled each time (crawler.middlewares)
+RETRY_BACKOFF_MAX = 30.0
 REDIRECT_MAX_TIMES = 8
 # Scrapy's own dupe filter and depth middleware drop requests silently; the spider tracks both itself so
 # that every scheduled request ends in a callback or errback (that is how it knows a site is finished).
@@ -33,7 +36,11 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.AddressGuardMiddleware": 50,
+    "crawler.middlewares.AddressGuardMiddleware": 50,      # before robots.txt is fetched for a new host
+    "crawler.middlewares.TlsCheckMiddleware": 60,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.WarcArchiveMiddleware": 950,      # nearest the network: responses exactly as served
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
@@ -47,5 +54,15 @@ MUNIAUDIT_FILE_BUDGET = 150         # files probed (HEAD) per site
 MUNIAUDIT_MAX_DEPTH = 6
 MUNIAUDIT_RENDER = "auto"           # auto (render JS shells if Chromium is installed) | never | always
 MUNIAUDIT_RENDER_BUDGET = 20        # browser-rendered pages per site
+MUNIAUDIT_RENDER_SECONDS = 120.0    # browser time per site; past it, pages are listed as needing render
+MUNIAUDIT_RENDER_TIMEOUT = 20.0     # seconds for one browser navigation
 MUNIAUDIT_CHROMIUM = "/usr/bin/chromium"
 MUNIAUDIT_QUERY_VARIANTS = 5        # distinct query strings per path (crawl-trap defence)
+MUNIAUDIT_SITE_WINDOW = 4           # page requests in flight per site; the rest wait in the priority frontier
+MUNIAUDIT_SAMPLE_BYTES = 8192       # ranged GET of files linked as data, to confirm their format
+MUNIAUDIT_SITEMAP_FILES = 5         # sitemap documents read per site (index + children)
+MUNIAUDIT_SITEMAP_URLS = 2000       # sitemap URLs considered per site (the page budget still applies)
+MUNIAUDIT_SITEMAP_MAXSIZE = 10 * 1024 * 1024
+MUNIAUDIT_TLS_CHECK = True          # verify each https host's certificate once; failures recorded as tls_invalid
+MUNIAUDIT_WARC_DIR = None           # directory for run-<id>.warc.gz (needs warcio: extra "archive")
+MUNIAUDIT_EXTRACT_WORKERS = -1      # signal extraction processes; -1 = cpu count - 1 (max 4), 0 = in the reactor

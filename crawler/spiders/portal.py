@@ -2,59 +2,82 @@
 
 `scrapy crawl portal -a cvegeo=14097` (or `-a run_id=N` to resume a run created by `muniaudit crawl`).
 The spider never scores: it yields pages, signals and one SiteDoneItem per site to the store pipeline.
+
+Per site, links wait in a priority frontier (transparency, open data, participation... first) and are released
+a few at a time, so the page budget is spent on the best links found so far, not on the first ones found.
+Every scheduled request ends in a callback or errback that calls `_settle`; when a site has nothing outstanding
+and nothing left to release, it is finished.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import heapq
 import os
 import secrets
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import count
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, TextResponse
-from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectionLost, ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError,
-)
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler import faults, links
 from crawler.extract import extract_page
-from crawler.extract.types import PageContext
+from crawler.extract.types import Extraction, PageContext
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
-from crawler.middlewares import ForbiddenAddress
 from crawler.sites import SiteSpec, create_run, now, pending_sites
 from store.db import make_engine, session_scope
 from store.migrate import upgrade
 
 ERROR_STATUSES = list(range(400, 600))
 HOME_BAD_STATUS = 500
+PAGE_TYPES = ("html", "xml", "text/plain")      # anything else behind a page link is a file: headers only
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
+LIST_CAP = 50                                   # bounded lists in site facts
+
+
+@dataclass(order=True)
+class Candidate:
+    sort_key: tuple[int, int]
+    url: str = field(compare=False)
+    depth: int = field(compare=False)
 
 
 @dataclass
 class SiteState:
     """Per-site bookkeeping: every scheduled request ends in a callback or errback that decrements
-    `outstanding`; when it reaches zero the site is finished."""
+    `outstanding`; when it reaches zero and the frontier is spent, the site is finished."""
 
     spec: SiteSpec
     keys: frozenset[str]
     seen: set[str] = field(default_factory=set)
-    pages: int = 0
+    frontier: list[Candidate] = field(default_factory=list)
+    pages: int = 0                    # page requests released (the budget counts these)
     files: int = 0
     outstanding: int = 0
     rendered: int = 0
+    render_seconds: float = 0.0
     needing_render: list[str] = field(default_factory=list)
     trap_counts: Counter = field(default_factory=Counter)
     faults: Counter = field(default_factory=Counter)
+    skipped: Counter = field(default_factory=Counter)
+    external: dict[str, list[str]] = field(default_factory=dict)
+    tls_invalid: dict[str, str] = field(default_factory=dict)
+    robots: dict = field(default_factory=dict)
+    sitemap: dict = field(default_factory=lambda: {"files": 0, "urls": 0, "latest_lastmod": None})
     probe_fingerprint: str | None = None
     home_url: str | None = None
+    home_redirects: list[str] = field(default_factory=list)
     home_outcome: str | None = None      # ok | unreachable | blocked | forbidden | robots
     home_error: str | None = None
     robots_disallowed: list[str] = field(default_factory=list)
+    pending_files: list[scrapy.Request] = field(default_factory=list)   # file probes waiting for _pump
     done: bool = False
 
 
@@ -67,6 +90,14 @@ class PortalSpider(scrapy.Spider):
         self.run_id = int(run_id) if run_id else None
         self.label = label
         self.sites: dict[int, SiteState] = {}
+        self._seq = count()
+        self._pool: ProcessPoolExecutor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        return spider
 
     @classmethod
     def update_settings(cls, settings):
@@ -79,8 +110,12 @@ class PortalSpider(scrapy.Spider):
             settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", {
                 "executable_path": settings.get("MUNIAUDIT_CHROMIUM"), "headless": True, "args": BROWSER_ARGS,
             }, priority="spider")
-            settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", 20000, priority="spider")
+            timeout_ms = int(settings.getfloat("MUNIAUDIT_RENDER_TIMEOUT") * 1000)
+            settings.set("PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT", timeout_ms, priority="spider")
             settings.set("PLAYWRIGHT_MAX_PAGES_PER_CONTEXT", 2, priority="spider")
+            settings.set("PLAYWRIGHT_MAX_CONTEXTS", 2, priority="spider")
+            settings.set("PLAYWRIGHT_ABORT_REQUEST", _browser_request_filter(settings.getbool("MUNIAUDIT_ALLOW_PRIVATE")),
+                         priority="spider")
 
     # -- start -------------------------------------------------------------------------------------------
 
@@ -89,7 +124,7 @@ class PortalSpider(scrapy.Spider):
             state = SiteState(spec, frozenset(links.host_key(u) for u in (spec.start_url, *spec.extra_urls)))
             self.sites[spec.site_crawl_id] = state
             probe = urljoin(spec.start_url, f"/muniaudit-probe-{secrets.token_hex(6)}")
-            yield self._request(state, probe, self.parse_probe, depth=0, priority=1000, count=False)
+            yield self._request(state, probe, self.parse_probe, depth=0, priority=1000, dont_retry=True)
 
     def _load_sites(self) -> list[SiteSpec]:
         engine = make_engine(self.settings.get("MUNIAUDIT_DB"))
@@ -100,16 +135,25 @@ class PortalSpider(scrapy.Spider):
             specs = pending_sites(session, self.run_id)
         engine.dispose()
         self.logger.info("run %s: %d sites to crawl", self.run_id, len(specs))
+        self.crawler.stats.set_value("muniaudit/sites", len(specs))
         return specs
 
     def _request(self, state: SiteState, url: str, callback, depth: int, priority: int = 0,
-                 count: bool = True, method: str = "GET", **meta) -> scrapy.Request:
+                 method: str = "GET", **meta) -> scrapy.Request:
         state.outstanding += 1
         return scrapy.Request(
-            url, callback=callback, errback=self.on_error, method=method, dont_filter=True,
-            priority=priority, meta={"site": state.spec.site_crawl_id, "depth_": depth,
-                                     "handle_httpstatus_list": ERROR_STATUSES, **meta},
+            url, callback=callback, errback=self.on_error, method=method, dont_filter=True, priority=priority,
+            # one download slot per site: politeness limits apply to the site, its subdomains included
+            meta={"site": state.spec.site_crawl_id, "depth_": depth, "download_slot": f"site-{state.spec.site_crawl_id}",
+                  "handle_httpstatus_list": ERROR_STATUSES, **meta},
         )
+
+    def _headers_received(self, headers, body_length, request, spider=None) -> None:
+        """A page link that turns out to be a binary file: keep the headers, never pull the body."""
+        if request.meta.get("page") and not request.meta.get("playwright"):
+            ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+            if ctype and not any(t in ctype for t in PAGE_TYPES):
+                raise StopDownload(fail=False)
 
     # -- callbacks ---------------------------------------------------------------------------------------
 
@@ -118,158 +162,288 @@ class PortalSpider(scrapy.Spider):
         state = self._state(response)
         if response.status == 200 and isinstance(response, TextResponse):
             state.probe_fingerprint = faults.fingerprint(response.text)
-            state.faults["soft_404_site"] += 1
-        yield self._request(state, state.spec.start_url, self.parse_page, depth=0, priority=900)
-        state.seen.add(links.clean_url(state.spec.start_url))
+            self._fault(state, "soft_404_site")
+        yield from self._start_site(state)
         yield from self._settle(state)
 
-    def parse_page(self, response):
+    def _start_site(self, state: SiteState):
+        state.seen.add(links.clean_url(state.spec.start_url))
+        yield self._request(state, state.spec.start_url, self.parse_page, depth=0, priority=900, page="home")
+        robots = urljoin(state.spec.start_url, "/robots.txt")
+        yield self._request(state, robots, self.parse_robots, depth=0, priority=850, dont_obey_robotstxt=True)
+
+    async def parse_page(self, response):
         state = self._state(response)
         depth = response.meta["depth_"]
-        is_home = depth == 0 and not state.home_url
+        is_home = response.meta.get("page") == "home" and not state.home_url
         try:
-            yield from self._handle_page(state, response, depth, is_home)
-        finally:
-            yield from self._settle(state)
+            async for item in self._handle_page(state, response, depth, is_home):
+                yield item
+        except Exception as exc:  # a hostile page must not stop the crawl: record and go on
+            self.logger.exception("internal error on %s", response.url)
+            self._fault(state, "internal_error")
+            state.home_error = state.home_error or f"internal_error: {exc!r}"[:300]
+        for item in self._settle(state):
+            yield item
 
-    def _handle_page(self, state: SiteState, response, depth: int, is_home: bool):
+    async def _handle_page(self, state: SiteState, response, depth: int, is_home: bool):
         render_mode = "browser" if response.meta.get("playwright") else "http"
+        if render_mode == "browser":
+            state.render_seconds += response.meta.get("download_latency", 0.0)
         if is_home:
             state.home_url = response.url
+            state.home_redirects = list(response.meta.get("redirect_urls", []))[:10]
             state.keys = state.keys | {links.host_key(response.url)}   # follow www/bare and http/https redirects
+        self._note_tls(state, response)
         if not isinstance(response, TextResponse) or not _is_html(response):
             yield self._file_item(state, response, depth)
             if is_home:
                 state.home_outcome = "ok"
             return
         text, encoding_fault = _decode(response)
+        if text is not response.text:
+            response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
         fault = self._page_fault(state, response, text, is_home)
         if encoding_fault:
-            state.faults[encoding_fault] += 1
-        yield self._page_item(state, response, depth, render_mode, text, fault or encoding_fault)
+            self._fault(state, encoding_fault)
         if is_home:
             state.home_outcome = _home_outcome(response.status, fault)
             state.home_error = fault
         if fault in ("blocked", "soft_404") or response.status >= 400:
+            yield self._page_item(state, response, depth, render_mode, fault)
             return
-        page_links = _extract_links(response, text)
+        page_links = _extract_links(response)            # one lxml parse, shared with the title
+        page_links += [(urljoin(response.url, t), "js-handler") for t in faults.js_targets(text)]
         if render_mode == "http":
             reason = faults.needs_rendering(text, len(page_links))
             if reason:
-                request = self._maybe_render(state, response, depth, reason)
+                self._fault(state, reason)
+                request = self._render_request(state, response, depth, of_home=is_home)
                 if request is not None:
                     yield request
-                    return
+                else:
+                    render_mode = "needs_render"
+        yield self._page_item(state, response, depth, render_mode, fault or encoding_fault or _tls_fault(response))
+        self._follow(state, page_links, depth)
+        for request in self._pump(state):
+            yield request
         ctx = PageContext(url=response.url, site_hosts=frozenset(k.split(":")[0] for k in state.keys),
-                          is_home=is_home, depth=depth)
+                          is_home=is_home or bool(response.meta.get("render_of_home")), depth=depth)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        extraction = await self._extract(state, text, ctx, headers)
+        if extraction.signals or extraction.diagnostics:
+            yield SignalsItem(state.spec.site_crawl_id, extraction.signals, extraction.diagnostics)
+
+    async def _extract(self, state: SiteState, text: str, ctx: PageContext, headers: dict) -> Extraction:
+        """Signal extraction (the costly part) runs in worker processes when configured, off the reactor."""
         try:
-            extraction = extract_page(text, ctx, headers)
+            pool = self._extract_pool()
+            if pool is None:
+                return extract_page(text, ctx, headers)
+            return await asyncio.wrap_future(pool.submit(extract_page, text, ctx, headers))
         except Exception as exc:  # a hostile page must not stop the crawl: record and go on
-            self.logger.warning("extraction failed on %s: %r", response.url, exc)
-            state.faults["extraction_error"] += 1
-        else:
-            if extraction.signals or extraction.diagnostics:
-                yield SignalsItem(state.spec.site_crawl_id, extraction.signals, extraction.diagnostics)
-        for target in faults.js_targets(text):
-            page_links.append((urljoin(response.url, target), "js-handler"))
-        yield from self._follow(state, page_links, depth)
+            self.logger.warning("extraction failed on %s: %r", ctx.url, exc)
+            self._fault(state, "extraction_error")
+            return Extraction()
 
-    def _page_fault(self, state: SiteState, response, text: str, is_home: bool) -> str | None:
-        if faults.block_reason(text, response.status):
-            state.faults["blocked"] += 1
-            return "blocked"
-        if response.status >= 400:
-            state.faults[f"http_{response.status}"] += 1
-            return f"http_{response.status}"
-        if (not is_home and state.probe_fingerprint
-                and faults.fingerprint(text) == state.probe_fingerprint):
-            state.faults["soft_404"] += 1
-            return "soft_404"
-        if faults.php_error(text):
-            state.faults["php_error"] += 1
-            return "php_error"
-        return None
-
-    def _maybe_render(self, state: SiteState, response, depth: int, reason: str):
-        state.faults[reason] += 1
-        if _render_enabled(self.settings) and state.rendered < self.settings.getint("MUNIAUDIT_RENDER_BUDGET"):
-            state.rendered += 1
-            return self._request(state, response.url, self.parse_page, depth, priority=800,
-                                 playwright=True, playwright_page_goto_kwargs={"wait_until": "load"})
-        state.needing_render.append(response.url)
-        return None
-
-    def _follow(self, state: SiteState, page_links: list[tuple[str, str]], depth: int):
-        max_depth = self.settings.getint("MUNIAUDIT_MAX_DEPTH")
-        for url, text in page_links:
-            if links.should_skip(url) or not links.is_same_site(url, state.keys):
-                continue
-            clean = links.clean_url(url)
-            if clean in state.seen:
-                continue
-            state.seen.add(clean)
-            if links.is_file(clean):
-                request = self._file_request(state, clean, depth + 1)
-                if request is not None:
-                    yield request
-                continue
-            if depth + 1 > max_depth or state.pages >= self.settings.getint("MUNIAUDIT_PAGE_BUDGET"):
-                state.faults["budget_or_depth_skipped"] += 1
-                continue
-            if self._is_trap(state, clean):
-                continue
-            state.pages += 1
-            yield self._request(state, clean, self.parse_page, depth + 1, priority=links.priority(url, text) - depth)
-
-    def _is_trap(self, state: SiteState, url: str) -> bool:
-        key = links.trap_key(url)
-        limit = self.settings.getint("MUNIAUDIT_QUERY_VARIANTS")
-        if urlsplit(url).query or links.looks_like_calendar(url):
-            state.trap_counts[key] += 1
-            if state.trap_counts[key] > limit:
-                state.faults["crawl_trap"] += 1
-                return True
-        return False
-
-    def _file_request(self, state: SiteState, url: str, depth: int):
-        """Files are never downloaded whole: HEAD for type, size and date; a small ranged GET for data."""
-        if state.files >= self.settings.getint("MUNIAUDIT_FILE_BUDGET"):
-            state.faults["file_budget_skipped"] += 1
+    def _extract_pool(self) -> ProcessPoolExecutor | None:
+        workers = self.settings.getint("MUNIAUDIT_EXTRACT_WORKERS")
+        if workers < 0:
+            workers = min(4, (os.cpu_count() or 1) - 1)
+        if workers <= 0:
             return None
-        state.files += 1
-        if links.extension(url) in links.DATA_SAMPLE_EXTENSIONS:
-            request = self._request(state, url, self.parse_file, depth, priority=-10, sample=True)
-            request.headers["Range"] = "bytes=0-8191"
-            request.meta["download_maxsize"] = 64 * 1024
-            return request
-        return self._request(state, url, self.parse_file, depth, priority=-10, method="HEAD")
+        if self._pool is None:
+            import multiprocessing
+
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def parse_robots(self, response):
+        """robots.txt as evidence (status, whether it shuts the site out) and as the way to the sitemaps."""
+        state = self._state(response)
+        try:
+            sitemaps: list[str] = []
+            state.robots = {"url": response.url, "status": response.status}
+            if response.status == 200 and isinstance(response, TextResponse) and not _is_html(response):
+                from protego import Protego
+
+                parser = Protego.parse(response.text[:500_000])
+                sitemaps = [u for u in parser.sitemaps if links.is_same_site(u, state.keys)][:3]
+                state.robots["sitemaps"] = sitemaps
+                state.robots["home_allowed"] = parser.can_fetch(state.spec.start_url, self.settings.get("USER_AGENT"))
+            for url in sitemaps or [urljoin(state.spec.start_url, "/sitemap.xml")]:
+                yield from self._sitemap_request(state, url)
+        finally:
+            yield from self._settle(state)
+
+    def _sitemap_request(self, state: SiteState, url: str):
+        if state.sitemap["files"] >= self.settings.getint("MUNIAUDIT_SITEMAP_FILES"):
+            return
+        state.sitemap["files"] += 1
+        yield self._request(state, url, self.parse_sitemap, depth=1, priority=800, dont_retry=True,
+                            download_maxsize=self.settings.getint("MUNIAUDIT_SITEMAP_MAXSIZE"))
+
+    def parse_sitemap(self, response):
+        """Sitemap URLs join the frontier (as depth-1 links); the newest <lastmod> is kept as a site fact."""
+        state = self._state(response)
+        try:
+            if response.status == 200:
+                yield from self._read_sitemap(state, response)
+        finally:
+            yield from self._settle(state)
+
+    def _read_sitemap(self, state: SiteState, response):
+        from scrapy.utils.gz import gunzip
+        from scrapy.utils.sitemap import Sitemap
+
+        body = response.body
+        if body[:2] == b"\x1f\x8b":
+            body = gunzip(body, max_size=self.settings.getint("MUNIAUDIT_SITEMAP_MAXSIZE"))
+        try:
+            sitemap = Sitemap(body)
+        except Exception:  # broken XML where the sitemap should be
+            sitemap = None
+        if sitemap is None or sitemap.type not in ("urlset", "sitemapindex"):   # e.g. a soft-404 HTML page
+            state.sitemap["invalid"] = state.sitemap.get("invalid", 0) + 1
+            return
+        limit = self.settings.getint("MUNIAUDIT_SITEMAP_URLS")
+        found = []
+        for entry in sitemap:
+            loc = entry.get("loc", "")
+            if not loc or not links.is_same_site(loc, state.keys):
+                continue
+            if sitemap.type == "sitemapindex":
+                yield from self._sitemap_request(state, loc)
+                continue
+            if state.sitemap["urls"] >= limit:
+                break
+            state.sitemap["urls"] += 1
+            lastmod = (entry.get("lastmod") or "")[:10]
+            if lastmod and lastmod > (state.sitemap["latest_lastmod"] or ""):
+                state.sitemap["latest_lastmod"] = lastmod
+            found.append((loc, "sitemap"))
+        self._follow(state, found, depth=0)
 
     def parse_file(self, response):
         state = self._state(response)
         try:
-            yield self._file_item(state, response, response.meta["depth_"])
+            if response.meta.get("head") and response.status in (405, 501):   # HEAD not allowed: tiny ranged GET
+                yield self._file_request(state, response.request.url, response.meta["depth_"], sample=True)
+            else:
+                self._note_tls(state, response)
+                yield self._file_item(state, response, response.meta["depth_"])
         finally:
             yield from self._settle(state)
 
     def on_error(self, failure):
         request = failure.request
         state = self.sites[request.meta["site"]]
-        kind = _failure_kind(failure)
-        state.faults[kind] += 1
-        is_home = request.url == state.spec.start_url and state.home_url is None and request.callback == self.parse_page
-        if is_home:
+        kind = faults.failure_kind(failure.value)
+        render = bool(request.meta.get("playwright"))
+        self._fault(state, ("render_" if render else "") + kind)
+        if render:
+            state.needing_render.append(request.url)
+        if request.meta.get("page") == "home" and state.home_url is None and not render:
             state.home_outcome = {"forbidden_address": "forbidden", "robots_disallowed": "robots"}.get(kind, "unreachable")
             state.home_error = f"{kind}: {failure.getErrorMessage()[:300]}"
-        if kind == "robots_disallowed":
+        if kind == "robots_disallowed" and len(state.robots_disallowed) < LIST_CAP:
             state.robots_disallowed.append(request.url)
-        yield PageItem(state.spec.site_crawl_id, request.url, request.url, None, "",
-                       request.meta.get("depth_", 0), "http", now(), fault=kind)
+        if request.callback in (self.parse_page, self.parse_file):
+            mode = "browser" if render else ("head" if request.meta.get("head") else "http")
+            yield PageItem(state.spec.site_crawl_id, request.url, request.url, None, "",
+                           request.meta.get("depth_", 0), mode, now(), fault=kind)
         if request.callback == self.parse_probe:
             # the probe failed (e.g. timeout): still try the home page itself
-            state.seen.add(links.clean_url(state.spec.start_url))
-            yield self._request(state, state.spec.start_url, self.parse_page, depth=0, priority=900)
+            yield from self._start_site(state)
         yield from self._settle(state)
+
+    # -- frontier ----------------------------------------------------------------------------------------
+
+    def _follow(self, state: SiteState, page_links: list[tuple[str, str]], depth: int) -> None:
+        """Sort a page's links: files are probed, external links recorded, site pages queued by priority."""
+        max_depth = self.settings.getint("MUNIAUDIT_MAX_DEPTH")
+        for url, text in page_links:
+            if links.should_skip(url):
+                continue
+            if not links.is_same_site(url, state.keys):
+                self._note_external(state, url)
+                continue
+            clean = links.clean_url(url)
+            if clean in state.seen:
+                continue
+            state.seen.add(clean)
+            if links.has_session_param(url):
+                self._fault(state, "session_id_url")
+            if links.is_file(clean):
+                request = self._file_request(state, clean, depth + 1)
+                if request is not None:
+                    state.pending_files.append(request)
+                continue
+            if depth + 1 > max_depth:
+                state.skipped["depth"] += 1
+                continue
+            if self._is_trap(state, clean):
+                continue
+            prio = links.priority(url, text) - 5 * depth
+            heapq.heappush(state.frontier, Candidate((-prio, next(self._seq)), clean, depth + 1))
+
+    def _pump(self, state: SiteState):
+        """Release queued requests while the site has room in its window and budget."""
+        while state.pending_files:     # file probes bypass the page window (they are HEADs or tiny GETs)
+            yield state.pending_files.pop()
+        window = self.settings.getint("MUNIAUDIT_SITE_WINDOW")
+        budget = self.settings.getint("MUNIAUDIT_PAGE_BUDGET")
+        while state.frontier and state.outstanding < window and state.pages < budget:
+            cand = heapq.heappop(state.frontier)
+            state.pages += 1
+            yield self._request(state, cand.url, self.parse_page, cand.depth, priority=-cand.sort_key[0],
+                                page="page")
+
+    def _note_external(self, state: SiteState, url: str) -> None:
+        kind = links.external_kind(url)
+        state.skipped["external_" + kind] += 1
+        if kind != "other":
+            seen = state.external.setdefault(kind, [])
+            if url not in seen and len(seen) < LIST_CAP:
+                seen.append(url)
+
+    def _is_trap(self, state: SiteState, url: str) -> bool:
+        if links.looks_like_path_trap(url):
+            self._fault(state, "crawl_trap")
+            return True
+        key = links.trap_key(url)
+        if urlsplit(url).query or links.looks_like_calendar(url):
+            state.trap_counts[key] += 1
+            if state.trap_counts[key] > self.settings.getint("MUNIAUDIT_QUERY_VARIANTS"):
+                self._fault(state, "crawl_trap")
+                return True
+        return False
+
+    def _file_request(self, state: SiteState, url: str, depth: int, sample: bool = False):
+        """Files are never downloaded whole: HEAD for type, size and date; a small ranged GET for data."""
+        if not sample:
+            if state.files >= self.settings.getint("MUNIAUDIT_FILE_BUDGET"):
+                state.skipped["file_budget"] += 1
+                return None
+            state.files += 1
+        if sample or links.extension(url) in links.DATA_SAMPLE_EXTENSIONS:
+            size = self.settings.getint("MUNIAUDIT_SAMPLE_BYTES")
+            request = self._request(state, url, self.parse_file, depth, priority=-10, sample=True,
+                                    download_maxsize=max(size * 8, 64 * 1024))
+            request.headers["Range"] = f"bytes=0-{size - 1}"
+            return request
+        return self._request(state, url, self.parse_file, depth, priority=-10, method="HEAD", head=True)
+
+    def _render_request(self, state: SiteState, response, depth: int, of_home: bool):
+        cap_pages = self.settings.getint("MUNIAUDIT_RENDER_BUDGET")
+        cap_seconds = self.settings.getfloat("MUNIAUDIT_RENDER_SECONDS")
+        if _render_enabled(self.settings) and state.rendered < cap_pages and state.render_seconds < cap_seconds:
+            state.rendered += 1
+            return self._request(state, response.url, self.parse_page, depth, priority=800, page="rendered",
+                                 render_of_home=of_home, playwright=True, playwright_page_goto_kwargs={"wait_until": "load"})
+        if len(state.needing_render) < LIST_CAP:
+            state.needing_render.append(response.url)
+        return None
 
     # -- helpers -----------------------------------------------------------------------------------------
 
@@ -278,22 +452,55 @@ class PortalSpider(scrapy.Spider):
 
     def _settle(self, state: SiteState):
         state.outstanding -= 1
+        yield from self._pump(state)
         if state.outstanding == 0 and not state.done:
             state.done = True
+            state.skipped["budget"] += len(state.frontier)
             yield self._site_done(state)
+
+    def _fault(self, state: SiteState, kind: str) -> None:
+        state.faults[kind] += 1
+        self.crawler.stats.inc_value(f"muniaudit/fault/{kind}")
+
+    def _page_fault(self, state: SiteState, response, text: str, is_home: bool) -> str | None:
+        kind = None
+        if faults.block_reason(text, response.status):
+            kind = "blocked"
+        elif response.status >= 400:
+            kind = f"http_{response.status}"
+        elif (not is_home and state.probe_fingerprint
+              and faults.fingerprint(text) == state.probe_fingerprint):
+            kind = "soft_404"
+        elif faults.php_error(text):
+            kind = "php_error"
+        if kind:
+            self._fault(state, kind)
+        return kind
+
+    def _note_tls(self, state: SiteState, response) -> None:
+        reason = response.meta.get("tls_invalid")
+        netloc = urlsplit(response.url).netloc
+        if reason and netloc not in state.tls_invalid:
+            state.tls_invalid[netloc] = reason
+            self._fault(state, "tls_invalid")
 
     def _site_done(self, state: SiteState) -> SiteDoneItem:
         status = {"ok": "ok", "blocked": "blocked", "robots": "blocked"}.get(state.home_outcome or "", "unreachable")
         if status == "ok" and (state.needing_render or state.faults.get("blocked")
                                 or any(k.startswith(("timeout", "http_5", "connection")) for k in state.faults)):
             status = "partial"
-        facts = {"faults": dict(state.faults), "needing_render": state.needing_render[:50],
-                 "robots_disallowed": state.robots_disallowed[:50], "home_url": state.home_url,
-                 "files_probed": state.files, "soft_404_site": state.probe_fingerprint is not None}
+        facts = {"faults": dict(state.faults), "skipped": dict(state.skipped),
+                 "needing_render": state.needing_render[:LIST_CAP], "render_seconds": round(state.render_seconds, 2),
+                 "robots_disallowed": state.robots_disallowed[:LIST_CAP], "robots": state.robots,
+                 "sitemap": state.sitemap, "home_url": state.home_url, "home_redirects": state.home_redirects,
+                 "tls_invalid": state.tls_invalid, "external_links": state.external,
+                 "pages_scheduled": state.pages + 1, "files_probed": state.files,
+                 "soft_404_site": state.probe_fingerprint is not None}
+        self.crawler.stats.inc_value(f"muniaudit/site_status/{status}")
         return SiteDoneItem(state.spec.site_crawl_id, status, state.pages + 1, len(state.needing_render),
                             state.rendered, state.home_error, facts)
 
-    def _page_item(self, state, response, depth, render_mode, text, fault) -> PageItem:
+    def _page_item(self, state, response, depth, render_mode, fault) -> PageItem:
         return PageItem(
             state.spec.site_crawl_id, response.request.url, response.url, response.status,
             _header(response, "Content-Type"), depth, render_mode, now(),
@@ -306,16 +513,21 @@ class PortalSpider(scrapy.Spider):
         length = _header(response, "Content-Range").rpartition("/")[2] or _header(response, "Content-Length")
         fault = f"http_{response.status}" if response.status >= 400 else None
         if fault:
-            state.faults["file_" + fault] += 1
-        if response.meta.get("sample") and not fault and not _looks_like_data(response):
+            self._fault(state, "file_" + fault)
+        if response.meta.get("sample") and not fault and not faults.looks_like(
+                links.extension(response.url), response.body):
             fault = "format_mismatch"
-            state.faults[fault] += 1
+            self._fault(state, fault)
         return PageItem(
             state.spec.site_crawl_id, response.request.url, response.url, response.status,
             _header(response, "Content-Type"), depth, mode, now(),
             size=int(length) if length.isdigit() else None,
-            last_modified=_header(response, "Last-Modified") or None, fault=fault,
+            last_modified=_header(response, "Last-Modified") or None, fault=fault or _tls_fault(response),
         )
+
+    def closed(self, reason: str) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 # -- pure helpers -----------------------------------------------------------------------------------------
@@ -323,6 +535,22 @@ class PortalSpider(scrapy.Spider):
 def _render_enabled(settings) -> bool:
     mode = settings.get("MUNIAUDIT_RENDER", "auto")
     return mode != "never" and os.path.exists(settings.get("MUNIAUDIT_CHROMIUM") or "")
+
+
+def _browser_request_filter(allow_private: bool):
+    """What the browser must not fetch: heavy media, and private addresses (its requests skip the middlewares)."""
+    from muniaudit.urls import private_address_reason
+
+    async def abort(request) -> bool:
+        if request.resource_type in ("image", "media", "font"):
+            return True
+        return not allow_private and bool(await asyncio.to_thread(private_address_reason, request.url))
+
+    return abort
+
+
+def _tls_fault(response) -> str | None:
+    return "tls_invalid" if response.meta.get("tls_invalid") else None
 
 
 def _header(response, name: str) -> str:
@@ -359,49 +587,19 @@ def _title(response) -> str:
         return ""
 
 
-def _extract_links(response, text: str) -> list[tuple[str, str]]:
-    """(absolute URL, link text) for a, area, frame and iframe targets; hrefs resolved like a browser."""
-    if isinstance(response, HtmlResponse) and text is not response.text:
-        response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
+def _extract_links(response) -> list[tuple[str, str]]:
+    """(absolute URL, link text + title) for a, area, frame and iframe targets; hrefs resolved like a browser."""
     found: list[tuple[str, str]] = []
+    if not isinstance(response, HtmlResponse):
+        return found
     try:
         for node in response.xpath("//a[@href]|//area[@href]"):
             href = (node.attrib.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-                found.append((response.urljoin(href), " ".join(node.xpath("string(.)").get("").split())[:200]))
+                label = " ".join(f"{node.xpath('string(.)').get('')} {node.attrib.get('title', '')}".split())
+                found.append((response.urljoin(href), label[:200]))
         for node in response.xpath("//frame[@src]|//iframe[@src]"):
             found.append((response.urljoin(node.attrib["src"].strip()), "frame"))
     except (ValueError, AttributeError):   # unparsable markup: nothing to follow, recorded by the page item
         return found
     return found
-
-
-def _looks_like_data(response) -> bool:
-    """Is a sampled .csv/.json/.xml really that (and not an HTML error page)?"""
-    head = response.body[:2048].lstrip().lower()
-    return not (head.startswith(b"<!doctype html") or head.startswith(b"<html"))
-
-
-def _failure_kind(failure) -> str:
-    if failure.check(ForbiddenAddress):
-        return "forbidden_address"
-    if failure.check(HttpError):
-        return f"http_{failure.value.response.status}"
-    if failure.check(DNSLookupError):
-        return "dns_error"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timeout"
-    if failure.check(ConnectionRefusedError):
-        return "connection_refused"
-    if failure.check(ConnectionLost, ResponseFailed, ResponseNeverReceived):
-        return "connection_reset"
-    name = type(failure.value).__name__
-    message = failure.getErrorMessage().lower()
-    if "robots" in message or name == "IgnoreRequest" and "robots" in message:
-        return "robots_disallowed"
-    if "maxsize" in message or "cancelled" in message and "size" in message:
-        return "too_large"
-    if "ssl" in message or "certificate" in message or "tls" in message:
-        return "tls_error"
-    return name.lower()[:40]
-

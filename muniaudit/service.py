@@ -13,12 +13,13 @@ from sqlalchemy import Engine, select
 from muniaudit import __version__
 from store.db import make_engine, session_scope
 from store.documents import build_document
-from store.evidence import latest_run_id, load_evidence, save_audit, site_crawls
+from store.evidence import latest_run_id, load_run_evidence, save_audits, site_crawls
 from store.migrate import upgrade
 from store.models import CrawlRun, Municipality
 
 RUBRICS_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 DEFAULT_RUBRIC = "aidh-2016"
+AUDIT_BATCH = 500          # sites loaded, scored and written per round trip
 
 
 class UserError(Exception):
@@ -92,11 +93,13 @@ def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
     by_status: dict[str, int] = {}
     with session_scope(engine) as session:
         sites = site_crawls(session, run_id)
-        for site in sites:
-            evidence = load_evidence(session, site, rubric.id)
-            result = score(rubric, evidence, code_version=__version__)
-            save_audit(session, site, result)
-            by_status[result.status] = by_status.get(result.status, 0) + 1
+        for i in range(0, len(sites), AUDIT_BATCH):
+            batch = sites[i:i + AUDIT_BATCH]
+            results = [score(rubric, ev, code_version=__version__)
+                       for ev in load_run_evidence(session, batch, rubric.id)]
+            save_audits(session, list(zip(batch, results, strict=True)))
+            for result in results:
+                by_status[result.status] = by_status.get(result.status, 0) + 1
     return AuditSummary(run_id, len(sites), by_status)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, func, select
 
 from muniaudit.sampleweb.server import serve_sample_web
 from store.models import Page, SiteCrawl
-from tests.conftest import ROOT, run_cli
+from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow
 SITES = {"14097": "strong", "14120": "social_only", "14039": "legal_only", "14098": "small_town",

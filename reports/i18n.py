@@ -59,7 +59,6 @@ EN: dict[str, str] = {
     "evidencia enlazada. Un sitio que no respondió no recibe 0: se marca como no disponible.":
         "Scores are computed automatically from what the crawler saw on each site; every point links to its "
         "evidence. A site that did not respond does not get 0: it is marked as unavailable.",
-    "Dirección no enlazada: no es http/https": "Address not linked: it is not http/https",
     "Hay puntos pendientes de revisión": "Some points are awaiting review",
     "Puntaje (0–100)": "Score (0–100)", "Número de municipios por tramo de 10 puntos.":
         "Number of municipalities per 10-point band.",

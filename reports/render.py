@@ -7,11 +7,12 @@ import re
 import shutil
 from collections import defaultdict
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from reports import exports, i18n
 from reports.pdf import ChromiumNotFound, render_pdf  # noqa: F401  (re-exported)
@@ -41,14 +42,30 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 # ---------------------------------------------------------------- small pure helpers (also used as filters)
 
 def safe_href(url: Any) -> str | None:
-    """The URL if it is safe to make clickable (http/https with a host), else None."""
-    if not isinstance(url, str):
+    """The URL if it is safe to make clickable (http/https with a host), else None.
+
+    Anything with whitespace or control characters stays text: browsers strip them, so "java\tscript:" works."""
+    return _safe_href(url) if isinstance(url, str) else None
+
+
+@lru_cache(maxsize=65536)
+def _safe_href(url: str) -> str | None:
+    if not url[:8].lower().startswith(("http://", "https://")):
         return None
-    clean = url.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11\x12\x13\x14\x15"
-                      "\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f ")
-    if clean != url or _CONTROL.search(clean) or not _HTTP_URL.match(clean):
-        return None  # browsers strip/ignore control characters, so anything odd stays text
-    return clean
+    if _CONTROL.search(url) or not _HTTP_URL.match(url):
+        return None
+    return url
+
+
+def ext_link(url: Any, text: Any = None) -> Markup:
+    """A link for a crawled URL: clickable only when safe_href allows it, otherwise shown as inert text.
+
+    A Python function rather than a Jinja macro: evidence links are the most frequent element of the site."""
+    label = escape(truncate(text or url or "", 120))
+    href = safe_href(url)
+    if href:
+        return Markup(f'<a class="ext" href="{escape(href)}" rel="nofollow noopener noreferrer"><bdi>{label}</bdi></a>')
+    return Markup(f'<span class="unsafe-url"><bdi>{label}</bdi></span>')
 
 
 def truncate(text: Any, limit: int = SNIPPET_MAX) -> str:
@@ -193,10 +210,10 @@ def rubric_outline(rubric: dict | None, doc: dict, lang: str) -> dict:
 
 @cache
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, auto_reload=False,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(safe_href=safe_href, truncate_text=truncate, date=fmt_date, num=fmt_num)
-    env.globals.update(BANDS=BANDS, POP_BANDS=POP_BANDS, GROUPS=GROUPS, band_index=band_index,
+    env.globals.update(ext_link=ext_link, BANDS=BANDS, POP_BANDS=POP_BANDS, GROUPS=GROUPS, band_index=band_index,
                        UNAVAILABLE=UNAVAILABLE, SCORE_STATUS=i18n.SCORE_STATUS, CRIT_STATUS=i18n.CRIT_STATUS,
                        CRAWL_STATUS=i18n.CRAWL_STATUS, MODE=i18n.MODE, SIGNAL_KIND=i18n.SIGNAL_KIND)
     return env
@@ -428,8 +445,9 @@ def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: lis
     w.write("dictionary", "datos/diccionario.html", categories=exports.category_ids(document))
     (out_dir / "datos" / "scores.csv").write_text(exports.scores_csv(document), encoding="utf-8")
     (out_dir / "datos" / "criteria.csv").write_text(exports.criteria_csv(document), encoding="utf-8")
-    with open(out_dir / "datos" / "export.json", "w", encoding="utf-8") as fh:
-        json.dump(document, fh, ensure_ascii=False, separators=(",", ":"))
+    # json.dumps (one shot) uses the C encoder; json.dump to a file would not.
+    (out_dir / "datos" / "export.json").write_text(json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+                                                   encoding="utf-8")
     return index
 
 

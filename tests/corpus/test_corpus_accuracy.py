@@ -5,7 +5,7 @@ from benchmarks import accuracy
 from crawler.extract import finalize_site
 from crawler.extract.urls import canonical
 
-pytestmark = pytest.mark.corpus
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 CORPUS = accuracy.DEFAULT_CORPUS
 GATED_KINDS = ("social_profile", "video_channel", "mobile_app", "open_data_section", "transparency_section",
@@ -17,13 +17,8 @@ def crawled():
     """{site: (finalized signals, labels, base URL)} for every corpus site."""
     if not (CORPUS / "README.md").exists():
         pytest.skip(f"corpus not found at {CORPUS} (clone ../shared/corpus beside the repo to run this test)")
-    out = {}
-    for site in accuracy.sites_in(CORPUS):
-        labels = accuracy.load_labels(CORPUS, site)
-        with accuracy.serve_site(CORPUS, site) as base:
-            result = accuracy.crawl(base + labels["entry"])
-        out[site] = (finalize_site(result.signals), labels, base)
-    return out
+    crawled = accuracy.crawl_corpus(CORPUS, accuracy.sites_in(CORPUS))   # the real Scrapy crawl
+    return {site: (finalize_site(result.signals), labels, base) for site, (result, labels, base) in crawled.items()}
 
 
 @pytest.fixture(scope="module")

@@ -100,8 +100,7 @@ EN: dict[str, str] = {
     "{r} de {n}": "{r} of {n}", "Lugar en el estado": "State rank",
     "Cambio desde la corrida anterior": "Change since the previous run",
     "Puntos decididos por una persona": "Points decided by a person",
-    "{p} puntos en {n} criterios": "{p} points in {n} criteria",
-    "{p} puntos en 1 criterio": "{p} points in 1 criterion", "{max} puntos pendientes": "{max} points pending", "ninguno": "none",
+    "{n} criterios ({p} puntos)": "{n} criteria ({p} points)", "1 criterio ({p} puntos)": "1 criterion ({p} points)", "{max} puntos pendientes": "{max} points pending", "ninguno": "none",
     "Historial": "History", "Puntaje por corrida": "Score per run", "sin dato": "no data",
     "Los huecos son corridas en las que el sitio no pudo evaluarse.":
         "Gaps are runs in which the site could not be assessed.",

@@ -99,7 +99,7 @@ def test_municipality_page_facts_ranks_evidence_and_human_points(site):
     text = page.get_text(" ", strip=True)
     assert "91" in page.select_one(".score-num").text and "Muy alto" in text
     assert "1 de 4" in text and "1 de 2" in text  # national (4 ranked) and state rank
-    assert "Decidido por revisor(a): Ana Pérez" in text and "11 puntos en 1 criterio" in text
+    assert "Decidido por revisor(a): Ana Pérez" in text and "1 criterio (11 puntos)" in text
     assert "Páginas revisadas 42" in text and "Páginas que requieren JavaScript 3" in text
     hrefs = [a["href"] for a in page.select(".evidence a.ext")]
     assert "https://14097.gob.example.mx/datos" in hrefs
@@ -260,3 +260,15 @@ def test_render_pdf_needs_chromium(tmp_path, site):
         render_pdf(site / "index.html", tmp_path / "x.pdf", chromium=tmp_path / "no-chromium")
     with pytest.raises(FileNotFoundError):
         render_pdf(tmp_path / "missing.html", tmp_path / "x.pdf")
+
+
+def test_optional_fields_from_the_document_win_over_the_rubric(tmp_path, doc):
+    muni = doc["municipalities"][4]  # Mérida: datos failed
+    muni["crawl"].update(pages_unreachable=7, pages_blocked=2)
+    muni["criteria"][0]["how_to_fix"] = "Publique el inventario de datos en datos.merida.example."
+    validate_document(doc)
+    render_site(doc, tmp_path / "s", rubric=sample.small_rubric())
+    text = soup(tmp_path / "s" / "m" / "31050.html").get_text(" ", strip=True)
+    assert "Páginas sin respuesta 7" in text and "Páginas bloqueadas 2" in text
+    assert "Publique el inventario de datos en datos.merida.example." in text
+    assert "Sección de datos abiertos: Sin este elemento" in text  # why still from the rubric

@@ -1,7 +1,7 @@
+import pytest
+
 from muniaudit.registry import bundled_rows, parse_import_csv
 from muniaudit.urls import UrlError, normalise_site_url
-
-import pytest
 
 KNOWN = {"14097", "14120", "14039", "01001"}
 

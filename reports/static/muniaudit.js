@@ -64,6 +64,7 @@
     apply();
   }
 
+  document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), function (table) {
       makeSortable(table);

@@ -272,3 +272,9 @@ def test_optional_fields_from_the_document_win_over_the_rubric(tmp_path, doc):
     assert "Páginas sin respuesta 7" in text and "Páginas bloqueadas 2" in text
     assert "Publique el inventario de datos en datos.merida.example." in text
     assert "Sección de datos abiertos: Sin este elemento" in text  # why still from the rubric
+
+
+def test_empty_document_renders(tmp_path, doc):
+    doc["municipalities"] = []
+    index = render_site(doc, tmp_path / "s", history=[sample.small_document()])
+    assert "0 de 0 municipios" in soup(index).get_text(" ", strip=True)

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict
+from datetime import datetime
 
 from crawler.extract import finalize_site
 from crawler.extract.types import Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
 from crawler.sites import finish_run, now
 from store.db import make_engine, session_scope
-from store.models import Page, SignalRow, SiteCrawl
+from store.models import CrawlRun, Page, SignalRow, SiteCrawl
 
 PAGE_BATCH = 200
 
@@ -23,7 +24,9 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings.get("MUNIAUDIT_DB"))
+        pipeline = cls(crawler.settings.get("MUNIAUDIT_DB"))
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
         self.engine = make_engine(self.db_url)
@@ -65,12 +68,35 @@ class StorePipeline:
             site.facts = {**item.facts, "diagnostics": diagnostics[:200]}
 
     def close_spider(self, spider=None) -> None:
+        # Scrapy >= 2.13 may call this without the spider: take it from the crawler
+        spider = spider or getattr(getattr(self, "crawler", None), "spider", None)
         self._flush_pages()
         run_id = getattr(spider, "run_id", None)
         if run_id is not None:
             with session_scope(self.engine) as session:
                 finish_run(session, run_id)
+                run = session.get(CrawlRun, run_id)
+                # every invocation (a resumed run has several) appends its own Scrapy stats
+                invocations = list((run.stats or {}).get("crawls", []))
+                invocations.append(crawl_stats(spider))
+                run.stats = {**(run.stats or {}), "crawls": invocations}
         self.engine.dispose()
+
+
+def crawl_stats(spider) -> dict:
+    """The Scrapy stats of this crawl as JSON-safe values, plus pages per second."""
+    stats = dict(spider.crawler.stats.get_stats()) if spider is not None and spider.crawler else {}
+    started = stats.get("start_time")
+    elapsed = (now() - started).total_seconds() if isinstance(started, datetime) else None
+    out: dict = {"elapsed_seconds": elapsed}
+    for key, value in stats.items():
+        out[key] = value.isoformat() if isinstance(value, datetime) else value
+    last = stats.get("muniaudit/last_site_done")
+    if isinstance(started, datetime) and isinstance(last, datetime):
+        out["active_seconds"] = (last - started).total_seconds()
+    if elapsed:
+        out["responses_per_second"] = round(stats.get("response_received_count", 0) / elapsed, 2)
+    return out
 
 
 def _dedupe(diagnostics: list[dict]) -> list[dict]:

@@ -18,6 +18,7 @@ class CrawlOptions:
     page_budget: int = 300
     render: str = "auto"              # auto | never | always
     settings: dict | None = None      # extra Scrapy settings
+    warc_dir: str | None = None       # write every response to <warc_dir>/run-<id>.warc.gz (extra "archive")
 
 
 def scrapy_settings(options: CrawlOptions):
@@ -29,6 +30,8 @@ def scrapy_settings(options: CrawlOptions):
     settings.set("MUNIAUDIT_ALLOW_PRIVATE", options.allow_private, priority="cmdline")
     settings.set("MUNIAUDIT_PAGE_BUDGET", options.page_budget, priority="cmdline")
     settings.set("MUNIAUDIT_RENDER", options.render, priority="cmdline")
+    if options.warc_dir:
+        settings.set("MUNIAUDIT_WARC_DIR", options.warc_dir, priority="cmdline")
     for key, value in (options.settings or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
@@ -61,11 +64,6 @@ def new_run(db_url: str | None, cvegeos: list[str] | None, label: str = "") -> i
     return run_id
 
 
-if __name__ == "__main__":
-    args = json.loads(sys.argv[1])
-    crawl_in_process(args["run_id"], CrawlOptions(**args["options"]))
-
-
 @dataclass
 class SiteResult:
     """What one site's crawl left in the store, for benchmarks and tests that do not need the DB."""
@@ -78,8 +76,15 @@ class SiteResult:
     facts: dict
 
 
+class CrawlResults(dict[str, SiteResult]):
+    """key -> SiteResult, plus the run's stored stats and the crawl process's exit code."""
+
+    run_stats: dict
+    returncode: int
+
+
 def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None, db_url: str | None = None,
-                timeout: float | None = None) -> dict[str, SiteResult]:
+                timeout: float | None = None) -> CrawlResults:
     """Crawl arbitrary sites (key -> start URL) with the real spider, in a child process, into a scratch store.
 
     Keys are mapped onto registry entries of a scratch SQLite file, so callers need no registry of their own.
@@ -90,7 +95,7 @@ def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None,
 
     from muniaudit.registry import seed_registry
     from store.migrate import upgrade
-    from store.models import Municipality, Page, SignalRow, SiteCrawl
+    from store.models import CrawlRun, Municipality, Page, SignalRow, SiteCrawl
 
     options = options or CrawlOptions(allow_private=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -105,9 +110,10 @@ def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None,
                 muni.url, key_of[muni.cvegeo] = url, key
         run_id = new_run(db_url, list(key_of))
         options.db_url = db_url
-        crawl_in_subprocess(run_id, options, timeout=timeout)
-        results = {}
+        results = CrawlResults()
+        results.returncode = crawl_in_subprocess(run_id, options, timeout=timeout)
         with session_scope(engine) as session:
+            results.run_stats = dict(session.get(CrawlRun, run_id).stats or {})
             for site in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id)):
                 pages = [{"url": p.url, "final_url": p.final_url, "status": p.status, "render_mode": p.render_mode,
                           "fault": p.fault, "depth": p.depth, "content_type": p.content_type}
@@ -119,3 +125,8 @@ def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None,
                 results[key] = SiteResult(key, start_urls[key], site.status, pages, signals, dict(site.facts or {}))
         engine.dispose()
     return results
+
+
+if __name__ == "__main__":
+    args = json.loads(sys.argv[1])
+    crawl_in_process(args["run_id"], CrawlOptions(**args["options"]))

@@ -36,6 +36,7 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.SiteScopeMiddleware": 40,         # redirects stay on the site
     "crawler.middlewares.AddressGuardMiddleware": 50,      # before robots.txt is fetched for a new host
     "crawler.middlewares.TlsCheckMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -65,4 +66,5 @@ MUNIAUDIT_SITEMAP_URLS = 2000       # sitemap URLs considered per site (the page
 MUNIAUDIT_SITEMAP_MAXSIZE = 10 * 1024 * 1024
 MUNIAUDIT_TLS_CHECK = True          # verify each https host's certificate once; failures recorded as tls_invalid
 MUNIAUDIT_WARC_DIR = None           # directory for run-<id>.warc.gz (needs warcio: extra "archive")
+MUNIAUDIT_EXTRACT = True           # False: fetch and record pages only (benchmarks, archive-only runs)
 MUNIAUDIT_EXTRACT_WORKERS = -1      # signal extraction processes; -1 = cpu count - 1 (max 4), 0 = in the reactor

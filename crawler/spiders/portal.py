@@ -148,6 +148,16 @@ class PortalSpider(scrapy.Spider):
                   "handle_httpstatus_list": ERROR_STATUSES, **meta},
         )
 
+    def in_scope(self, request: scrapy.Request) -> bool:
+        """May this (redirected) request be fetched? Site pages stay on the site; the home page may move."""
+        state = self.sites.get(request.meta.get("site"))
+        if state is None or request.meta.get("page") == "home" or request.callback == self.parse_probe:
+            return True
+        if links.is_same_site(request.url, state.keys):
+            return True
+        self._note_external(state, request.url)
+        return False
+
     def _headers_received(self, headers, body_length, request, spider=None) -> None:
         """A page link that turns out to be a binary file: keep the headers, never pull the body."""
         if request.meta.get("page") and not request.meta.get("playwright"):
@@ -230,6 +240,8 @@ class PortalSpider(scrapy.Spider):
         ctx = PageContext(url=response.url, site_hosts=frozenset(k.split(":")[0] for k in state.keys),
                           is_home=is_home or bool(response.meta.get("render_of_home")), depth=depth)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        if not self.settings.getbool("MUNIAUDIT_EXTRACT"):
+            return
         extraction = await self._extract(state, text, ctx, headers)
         if extraction.signals or extraction.diagnostics:
             yield SignalsItem(state.spec.site_crawl_id, extraction.signals, extraction.diagnostics)
@@ -497,6 +509,8 @@ class PortalSpider(scrapy.Spider):
                  "pages_scheduled": state.pages + 1, "files_probed": state.files,
                  "soft_404_site": state.probe_fingerprint is not None}
         self.crawler.stats.inc_value(f"muniaudit/site_status/{status}")
+        # the engine notices it is idle only on its next heartbeat (seconds later): keep the real end
+        self.crawler.stats.set_value("muniaudit/last_site_done", now())
         return SiteDoneItem(state.spec.site_crawl_id, status, state.pages + 1, len(state.needing_render),
                             state.rendered, state.home_error, facts)
 

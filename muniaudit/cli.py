@@ -196,9 +196,12 @@ def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
 @click.option("--run", "run_id", type=int, default=None)
 @click.option("--rubric", default=None)
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.option("--pdf", "pdf_keys", multiple=True, help="Clave INEGI: escribe también m/<clave>.pdf (repetible; requiere Chromium).")
 @click.pass_obj
-def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, lang: str) -> None:
+def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, lang: str, pdf_keys) -> None:
     """Escribe el sitio de reportes (ranking, una página por municipio, metodología, datos)."""
+    from reports.pdf import ChromiumNotFound, render_pdf
+
     try:
         loaded = service.load_rubric(rubric)
         run_id = service.resolve_run(obj.engine, run_id)
@@ -206,6 +209,64 @@ def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, 
         fail(str(exc))
     index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)
     out.print(f"reportes escritos: {index}")
+    for key in pdf_keys:
+        page = out_dir / "m" / f"{key}.html"
+        if not page.is_file():
+            fail(f"--pdf {key}: no hay reporte de ese municipio en la corrida {run_id}")
+        try:
+            out.print(f"PDF: {render_pdf(page, page.with_suffix('.pdf'))}")
+        except ChromiumNotFound as exc:
+            fail(str(exc))
+
+
+@main.command()
+@click.argument("cvegeos", nargs=-1, required=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Además escribe una página HTML de comparación (p. ej. reportes/comparar.html).")
+@click.option("--run", "run_id", type=int, default=None)
+@click.option("--rubric", default=None)
+@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@click.pass_obj
+def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_id: int | None, rubric: str | None,
+            lang: str) -> None:
+    """Compara municipios lado a lado, criterio por criterio: muniaudit compare 14097 14120 14039."""
+    from reports.render import render_comparison
+
+    try:
+        loaded = service.load_rubric(rubric)
+        run_id = service.resolve_run(obj.engine, run_id)
+    except UserError as exc:
+        fail(str(exc))
+    document = service.export_document(obj.engine, run_id, loaded, lang)
+    by_key = {m["cvegeo"]: m for m in document["municipalities"]}
+    missing = [k for k in cvegeos if k not in by_key]
+    if missing:
+        fail(f"no están en la corrida {run_id}: {', '.join(missing)}")
+    out.print(_comparison_table(document, [by_key[k] for k in cvegeos]))
+    if out_file is not None:
+        path = render_comparison(document, list(cvegeos), out_file, lang,
+                                 rubric=service.rubric_for_report(loaded, lang))
+        out.print(f"comparación escrita: {path}")
+
+
+def _comparison_table(document: dict, chosen: list[dict]) -> Table:
+    table = Table("criterio", *[f"{m['name']} ({m['cvegeo']})" for m in chosen], title=document["rubric"]["title"])
+    table.add_row("[b]puntaje[/b]", *[_score_cell(m) for m in chosen])
+    criteria_ids = list(dict.fromkeys(c["id"] for m in chosen for c in m["criteria"]))
+    for cid in criteria_ids:
+        cells = []
+        for m in chosen:
+            c = next((x for x in m["criteria"] if x["id"] == cid), None)
+            cells.append("—" if c is None else f"{c['status']} {c['points']:g}/{c['max_points']:g}")
+        table.add_row(cid, *cells)
+    return table
+
+
+def _score_cell(m: dict) -> str:
+    if m["score"] is None:
+        return m["score_status"]
+    suffix = f" (+{m['pending_points']:g} pend.)" if m.get("pending_points") else ""
+    return f"{m['score']:g}{suffix}"
 
 
 @main.command()

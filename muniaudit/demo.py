@@ -4,6 +4,7 @@ Everything happens in a fresh SQLite file inside the output folder; nothing leav
 """
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from rich.console import Console
@@ -44,7 +45,7 @@ def run_demo(out_dir: Path, render: str = "auto") -> Path:
     db_url = f"sqlite:///{db_path}"
     engine = service.open_store(db_url)
     rubric = service.load_rubric(None)
-    with serve_sample_web(delay_s=30.0) as web:
+    with serve_sample_web(delay_s=30.0, today=date.today()) as web:
         keys = register_sample_sites(engine, {sid: web.entry_url(sid) for sid in web})
         console.print(f"web de ejemplo en loopback: {len(web)} sitios; rastreando…")
         run_id = new_run(db_url, keys, label="demo")

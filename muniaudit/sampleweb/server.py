@@ -16,19 +16,20 @@ import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from muniaudit.sampleweb import _http
+from muniaudit.sampleweb import _http, timeshift
 
 SAMPLEWEB_DIR = Path(__file__).resolve().parent
 SITES_YAML = SAMPLEWEB_DIR / "sites.yaml"
 INDEXES = ("index.html", "index.htm")
 FAULTS = ("error500", "hang", "reset")
+TEXT_SUFFIXES = (".html", ".htm", ".xml", ".csv", ".json", ".txt", ".js")
 
 
 @dataclass(frozen=True)
@@ -85,9 +86,13 @@ def _http_date(iso_day: str) -> str:
     return format_datetime(datetime.fromisoformat(iso_day).replace(hour=9, tzinfo=UTC), usegmt=True)
 
 
-def make_handler(site: Site, stopping: threading.Event, delay_s: float) -> type[_http.QuietHandler]:
-    """A request handler serving `site` statically, with its configured faults and form endpoints."""
+def make_handler(site: Site, stopping: threading.Event, delay_s: float,
+                 shift_days: int = 0) -> type[_http.QuietHandler]:
+    """A request handler serving `site` statically, with its configured faults and form endpoints.
+
+    `shift_days` moves every date in text bodies and Last-Modified forward (see timeshift.py)."""
     root = site.root
+    last_modified = site.last_modified and timeshift.shift_date(date.fromisoformat(site.last_modified), shift_days)
 
     class SiteHandler(_http.QuietHandler):
         def resolve(self, path: str) -> Path | tuple[str, str] | None:
@@ -126,10 +131,12 @@ def make_handler(site: Site, stopping: threading.Event, delay_s: float) -> type[
             if target is None:
                 return self.send_bytes(404, _http.NOT_FOUND_HTML, _http.TYPES[".html"], head_only)
             ctype = _http.TYPES.get(target.suffix.lower(), "application/octet-stream")
-            headers = {"Last-Modified": _http_date(site.last_modified)} if site.last_modified else None
+            headers = {"Last-Modified": _http_date(last_modified.isoformat())} if last_modified else None
             body = target.read_bytes()
             if target.suffix in (".xml", ".txt"):  # robots.txt and sitemaps need absolute URLs
                 body = body.replace(b"__BASE_URL__", _http.base_url(self.server).encode())
+            if shift_days and target.suffix in TEXT_SUFFIXES:
+                body = timeshift.shift_text(body.decode("utf-8"), shift_days).encode("utf-8")
             self.send_bytes(200, body, ctype, head_only, headers)
 
         def do_GET(self) -> None:
@@ -181,19 +188,22 @@ def _select(sites: Iterable[str | Site] | Mapping[str, Site] | None) -> dict[str
 @contextmanager
 def serve_sample_web(host: str = "127.0.0.1", delay_s: float = 30.0,
                      sites: Iterable[str | Site] | Mapping[str, Site] | None = None,
-                     port_base: int = 0) -> Iterator[SampleWeb]:
+                     port_base: int = 0, today: date | None = None) -> Iterator[SampleWeb]:
     """Serve the sample sites (all bundled ones by default), one server per site, and yield their URLs.
 
     `delay_s` is how long the failing site's "hang" paths sleep; the sleep is cut short on exit.
     `port_base=0` picks ephemeral ports; otherwise site i listens on port_base + i.
+    `today`: serve the sites as if written shortly before that day (dates shifted from timeshift.ANCHOR);
+    None serves them exactly as written (as of 2026-11-01).
     """
     chosen = _select(sites)
+    shift = timeshift.offset_days(today)
     stopping = threading.Event()
     servers: list[_http.LoopbackServer] = []
     try:
         for i, site in enumerate(chosen.values()):
             port = port_base + i if port_base else 0
-            server = _http.LoopbackServer((host, port), make_handler(site, stopping, delay_s))
+            server = _http.LoopbackServer((host, port), make_handler(site, stopping, delay_s, shift))
             servers.append(server)
             _http.start(server)
         yield SampleWeb({sid: _http.base_url(s) for sid, s in zip(chosen, servers, strict=True)}, chosen)

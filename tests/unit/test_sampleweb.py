@@ -200,3 +200,18 @@ def test_shutdown_interrupts_hanging_requests(client):
 def test_unknown_site_is_a_clear_error():
     with pytest.raises(KeyError, match="unknown sample site"), serve_sample_web(sites=["nope"]):
         pass
+
+
+def test_dates_are_shifted_to_the_day_the_demo_runs():
+    from muniaudit.sampleweb import timeshift
+
+    text = "Última actualización: 28 de octubre de 2026 · 20/10/2026 · <lastmod>2026-10-28</lastmod> · a-2026-10-28.csv"
+    shifted = timeshift.shift_text(text, timeshift.offset_days(date(2027, 3, 1)))   # 120 days later
+    assert "25 de febrero de 2027" in shifted and "17/02/2027" in shifted and "<lastmod>2027-02-25<" in shifted
+    assert "a-2026-10-28.csv" in shifted            # file names are left alone
+    assert timeshift.shift_text(text, timeshift.offset_days(date(2026, 10, 1))) == text   # never backwards
+    with serve_sample_web(sites=["strong"], today=date(2027, 3, 1)) as web:
+        page = httpx.get(web.url("strong", "/datos-abiertos/")).text
+        head = httpx.head(web.url("strong", "/datos-abiertos/datos/obras-2026.csv"))
+    assert "Última actualización: 25 de febrero de 2027" in page
+    assert head.headers["last-modified"] == "Thu, 25 Feb 2027 09:00:00 GMT"

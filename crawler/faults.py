@@ -47,13 +47,19 @@ def fingerprint(html: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "ignore")).hexdigest()
 
 
+HANDLER_ATTR = re.compile(
+    r"""href\s*=\s*(?P<q1>["'])\s*javascript:(?P<v1>[^<>]{0,400}?)(?P=q1)"""
+    r"""|\bon[a-z]+\s*=\s*(?P<q2>["'])(?P<v2>[^<>]{0,400}?)(?P=q2)""",
+    re.I,
+)
+
+
 def js_targets(html: str) -> list[str]:
     """Targets recoverable without a browser from javascript: hrefs and onclick handlers."""
     targets = []
-    for attr in re.findall(r"""(?:href\s*=\s*["']javascript:|on\w+\s*=\s*["'])([^"']{0,400})""", html, re.I):
-        targets.extend(m.group(1) for m in JS_HANDLER_TARGET.finditer(attr))
-    for m in re.finditer(r"""href\s*=\s*"javascript:([^"]{0,400})\"""", html, re.I):
-        targets.extend(t.group(1) for t in JS_HANDLER_TARGET.finditer(m.group(1)))
+    for attr in HANDLER_ATTR.finditer(html):
+        code = attr.group("v1") or attr.group("v2") or ""
+        targets.extend(m.group(1) for m in JS_HANDLER_TARGET.finditer(code))
     return list(dict.fromkeys(targets))
 
 

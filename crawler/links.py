@@ -111,7 +111,7 @@ STATE_PORTAL = re.compile(r"(transparencia|infomex|itei|itai|info|iaip|ivai|icai
 def external_kind(url: str) -> str:
     """What an off-site link points at: social, national_transparency, state_transparency, app_store,
     data_portal or other."""
-    host = (urlsplit(url).hostname or "").lower()
+    host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
     for suffix, kind in EXTERNAL_KINDS.items():
         if host == suffix or host.endswith("." + suffix) or (suffix == "ckan" and "ckan" in host):
             return kind

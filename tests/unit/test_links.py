@@ -1,0 +1,73 @@
+"""Link policy: site membership, dedupe keys, priorities, crawl traps, external destinations."""
+from __future__ import annotations
+
+import pytest
+
+from crawler import links
+
+
+def test_subdomains_and_www_belong_to_the_site():
+    keys = frozenset({links.host_key("https://www.tlajomulco.gob.mx/")})
+    assert links.is_same_site("https://transparencia.tlajomulco.gob.mx/x", keys)
+    assert links.is_same_site("http://tlajomulco.gob.mx/", keys)
+    assert not links.is_same_site("https://tlajomulco.gob.mx.evil.example/", keys)
+    assert not links.is_same_site("https://www.facebook.com/tlajomulco", keys)
+
+
+def test_loopback_sites_are_told_apart_by_port():
+    keys = frozenset({links.host_key("http://127.0.0.1:8001/")})
+    assert links.is_same_site("http://127.0.0.1:8001/a", keys)
+    assert not links.is_same_site("http://127.0.0.1:8002/a", keys)
+
+
+def test_clean_url_drops_sessions_tracking_and_fragments_and_sorts_the_query():
+    a = links.clean_url("http://x.mx/p.php?b=2&PHPSESSID=abc&a=1&utm_source=fb#top")
+    b = links.clean_url("http://x.mx/p.php?a=1&b=2")
+    assert a == b
+    assert links.clean_url("http://x.mx/p;jsessionid=XYZ?a=1") == links.clean_url("http://x.mx/p?a=1")
+    assert links.has_session_param("http://x.mx/p.php?phpsessid=1")
+    assert not links.has_session_param("http://x.mx/p.php?id=1")
+
+
+@pytest.mark.parametrize("text, url", [
+    ("Datos Abiertos", "/seccion.php?id=3"),
+    ("TRANSPARENCIA", "/t"),
+    ("Participación Ciudadana", "/p"),
+    ("", "/gobierno/datos-abiertos/"),
+    ("Cabildo", "/c"),
+    ("Gaceta municipal", "/g"),
+])
+def test_sections_the_audit_needs_rank_above_news(text, url):
+    assert links.priority(f"http://x.mx{url}", text) > links.priority("http://x.mx/noticias/boda.html", "Noticias")
+
+
+def test_priority_is_accent_and_case_insensitive():
+    assert links.priority("http://x.mx/a", "PARTICIPACIÓN") == links.priority("http://x.mx/a", "participacion") > 0
+
+
+def test_calendar_and_path_traps():
+    assert links.looks_like_calendar("http://x.mx/calendar?month=13")
+    assert links.trap_key("http://x.mx/agenda/2026-01-01") == links.trap_key("http://x.mx/agenda/2031-12-31")
+    assert links.looks_like_path_trap("http://x.mx/a/b/a/b/a/b/a/")
+    assert links.looks_like_path_trap("http://x.mx/" + "x" * 500)
+    assert not links.looks_like_path_trap("http://x.mx/transparencia/articulo-8/fraccion-1.html")
+
+
+@pytest.mark.parametrize("url, kind", [
+    ("https://www.facebook.com/Gob", "social"),
+    ("https://x.com/gob", "social"),
+    ("https://www.plataformadetransparencia.org.mx/", "national_transparency"),
+    ("https://play.google.com/store/apps/details?id=mx.gob.app", "app_store"),
+    ("https://datos.gob.mx/busca/organization/x", "data_portal"),
+    ("https://transparencia.jalisco.gob.mx/", "state_transparency"),
+    ("https://www.itei.org.mx/", "state_transparency"),
+    ("https://example.com/", "other"),
+])
+def test_external_links_are_classified(url, kind):
+    assert links.external_kind(url) == kind
+
+
+def test_files_and_skipped_assets():
+    assert links.is_file("http://x.mx/datos/presupuesto.CSV")
+    assert links.should_skip("http://x.mx/app.js") and links.should_skip("mailto:a@b.mx")
+    assert not links.is_file("http://x.mx/index.php")

@@ -105,12 +105,56 @@ def last_modified(headers: dict[str, str]) -> date | None:
         return None
 
 
+_BLOCK_MAX_CHARS = 500   # a dataset's own block (list item, row, card); larger containers hold several datasets
+_BLOCK_LEVELS = 4
+
+
+def dataset_dates(page: Page) -> list[tuple[date, str, str]]:
+    """(date, file URL, snippet) for data files whose own block (row, card, list item) states an update date."""
+    from crawler.extract.datasets import format_of  # datasets does not import dates: no cycle
+
+    candidates: dict[int, tuple[object, date, str, str]] = {}
+    for link in page.links:
+        if link.url is None or not format_of(link.url):
+            continue
+        found = _dated_block(link.el)
+        if found and id(found[0]) not in candidates:
+            candidates[id(found[0])] = (found[0], found[1], link.url, found[2])
+    # A block that encloses another dated block is a list of datasets, not one dataset's own block.
+    blocks = [c[0] for c in candidates.values()]
+    return [(when, url, snippet) for block, when, url, snippet in candidates.values()
+            if not any(other is not block and any(p is block for p in other.parents) for other in blocks)]
+
+
+def _dated_block(el):
+    """The nearest small ancestor of a file link whose text carries an update cue and a date."""
+    block = el
+    for _ in range(_BLOCK_LEVELS):
+        block = block.parent
+        if block is None or block.name in ("body", "html"):
+            return None
+        text = " ".join(visible_strings(block))
+        if len(text) > _BLOCK_MAX_CHARS:
+            return None
+        folded = fold(text)
+        cue = keywords.UPDATE_CUE.search(folded)
+        when = cue and parse_spanish_date(folded[cue.end(): cue.end() + _WINDOW])
+        if when:
+            return block, when, squash(text)[:160]
+    return None
+
+
 def extract(page: Page, in_data_section: bool) -> list[Signal]:
     """update_date signals from page text and headers; never from the clock."""
     scope = "data_section" if in_data_section else "page"
     signals = []
     for when, snippet in text_dates(page):
         signals.append(_signal(page, when, "page_text", scope, snippet))
+    if in_data_section:
+        for when, file_url, snippet in dataset_dates(page):
+            signal = _signal(page, when, "page_text", "dataset", snippet)
+            signal.data.update(dataset=file_url, identity=f"update_date:{file_url}:page_text:{when.isoformat()}")
+            signals.append(signal)
     header_date = last_modified(page.headers)
     if header_date:
         signals.append(_signal(page, header_date, "last_modified", scope, page.headers.get("last-modified", "")))

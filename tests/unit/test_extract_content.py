@@ -190,3 +190,18 @@ def test_clarity_ignores_lists_without_prose():
 def test_headers_as_bytes_like_scrapy():
     headers = {b"Last-Modified": [b"Wed, 01 Oct 2025 10:00:00 GMT"]}
     assert [s.data["date"] for s in signals_of(page("<p>x</p>"), "update_date", headers=headers)] == ["2025-10-01"]
+
+
+def test_a_date_in_a_datasets_own_block_is_a_dataset_update():
+    from crawler.extract import extract_page
+    from crawler.extract.types import PageContext
+
+    html = """<html><head><title>Datos abiertos</title></head><body><h1>Datos abiertos</h1>
+    <p>Última actualización del portal: 01/11/2026</p>
+    <div class="conjunto"><p>Obras 2026. <a href="/d/obras.csv">CSV</a></p><p>Actualizado: 15/10/2026</p></div>
+    <ul><li><a href="/d/agua.json">Agua</a> — actualizado al 3 de noviembre de 2026</li>
+        <li><a href="/d/sin-fecha.csv">Sin fecha</a></li></ul></body></html>"""
+    ctx = PageContext(url="https://m.gob.mx/datos-abiertos/", site_hosts=frozenset({"m.gob.mx"}))
+    found = {(s.data["date"], s.data.get("dataset", "")) for s in extract_page(html, ctx).signals
+             if s.kind == "update_date" and s.data["scope"] == "dataset"}
+    assert found == {("2026-10-15", "https://m.gob.mx/d/obras.csv"), ("2026-11-03", "https://m.gob.mx/d/agua.json")}

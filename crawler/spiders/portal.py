@@ -213,7 +213,7 @@ class PortalSpider(scrapy.Spider):
         text, encoding_fault = _decode(response)
         if text is not response.text:
             response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
-        fault = self._page_fault(state, response, text, is_home)
+        fault = self._page_fault(state, response, text, is_home, render_mode)
         if encoding_fault:
             self._fault(state, encoding_fault)
         if is_home:
@@ -362,7 +362,8 @@ class PortalSpider(scrapy.Spider):
             state.robots_disallowed.append(request.url)
         if request.callback in (self.parse_page, self.parse_file):
             mode = "browser" if render else ("head" if request.meta.get("head") else "http")
-            yield PageItem(state.spec.site_crawl_id, request.url, request.url, None, "",
+            first = (request.meta.get("redirect_urls") or [request.url])[0]   # the URL the site linked
+            yield PageItem(state.spec.site_crawl_id, first, request.url, None, "",
                            request.meta.get("depth_", 0), mode, now(), fault=kind)
         if request.callback == self.parse_probe:
             # the probe failed (e.g. timeout): still try the home page itself
@@ -474,14 +475,15 @@ class PortalSpider(scrapy.Spider):
         state.faults[kind] += 1
         self.crawler.stats.inc_value(f"muniaudit/fault/{kind}")
 
-    def _page_fault(self, state: SiteState, response, text: str, is_home: bool) -> str | None:
+    def _page_fault(self, state: SiteState, response, text: str, is_home: bool, render_mode: str) -> str | None:
         kind = None
         if faults.block_reason(text, response.status):
             kind = "blocked"
         elif response.status >= 400:
             kind = f"http_{response.status}"
-        elif (not is_home and state.probe_fingerprint
-              and faults.fingerprint(text) == state.probe_fingerprint):
+        elif (not is_home and render_mode == "http" and state.probe_fingerprint
+              and faults.fingerprint(text) == state.probe_fingerprint
+              and faults.needs_rendering(text, 0) != "js_shell"):   # an SPA answers its shell everywhere
             kind = "soft_404"
         elif faults.php_error(text):
             kind = "php_error"

@@ -111,6 +111,8 @@ def links_matching(hosts: Iterable[str], municipality_name: str) -> list[str]:
         labels = _bare(host).removesuffix(".gob.mx").split(".")
         if any(v in label for v in variants for label in labels):
             out.append(f"https://{host}/")
+            if not host.startswith("www."):      # e-mail domains omit the www. the site may need
+                out.append(f"https://www.{host}/")
     return out
 
 

@@ -75,7 +75,8 @@ def test_municipal_links_from_urls_and_emails_skip_own_state_and_federal_hosts()
 
 def test_links_matching_keeps_hosts_named_after_the_municipality():
     hosts = {"www.zapopan.gob.mx", "gobiernotlaquepaque.gob.mx", "tonala.gob.mx"}
-    assert links_matching(hosts, "San Pedro Tlaquepaque") == ["https://gobiernotlaquepaque.gob.mx/"]
+    assert links_matching(hosts, "San Pedro Tlaquepaque") == [
+        "https://gobiernotlaquepaque.gob.mx/", "https://www.gobiernotlaquepaque.gob.mx/"]
 
 
 GOOD = page("Inicio | Gobierno Municipal de Tlajomulco de Zúñiga", "H. Ayuntamiento de Tlajomulco de Zúñiga",

@@ -39,11 +39,28 @@ def create_run(session: Session, cvegeos: list[str] | None, label: str = "", set
     return run.id
 
 
-def pending_sites(session: Session, run_id: int) -> list[SiteSpec]:
-    """Sites of the run not finished yet. Evidence half-written by an interrupted crawl is discarded first,
-    so a resumed site is crawled again from its home page and nothing is duplicated."""
-    rows = list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id,
-                                                        SiteCrawl.status.not_in(DONE_STATUSES))))
+def parse_partition(value: str | None) -> tuple[int, int] | None:
+    """"i/n" (0 <= i < n) -> (i, n); None means the whole run."""
+    if not value:
+        return None
+    index, _, total = value.partition("/")
+    i, n = int(index), int(total)
+    if not 0 <= i < n:
+        raise ValueError(f"partition {value!r}: expected i/n with 0 <= i < n")
+    return i, n
+
+
+def in_partition(cvegeo: str, partition: tuple[int, int] | None) -> bool:
+    """Partitions by INEGI key, so each site belongs to exactly one worker (and politeness holds per site)."""
+    return partition is None or int(cvegeo) % partition[1] == partition[0]
+
+
+def pending_sites(session: Session, run_id: int, partition: tuple[int, int] | None = None) -> list[SiteSpec]:
+    """Sites of the run (or of one partition of it) not finished yet. Evidence half-written by an interrupted
+    crawl is discarded first, so a resumed site is crawled again from its home page and nothing is duplicated."""
+    rows = [r for r in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id,
+                                                               SiteCrawl.status.not_in(DONE_STATUSES)))
+            if in_partition(r.cvegeo, partition)]
     ids = [r.id for r in rows]
     if ids:
         session.execute(delete(Page).where(Page.site_crawl_id.in_(ids)))

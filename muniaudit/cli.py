@@ -109,18 +109,38 @@ def _crawl_options(f):
     f = click.option("--render", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
                      help="Renderizar con Chromium las páginas que sólo funcionan con JavaScript.")(f)
     f = click.option("--resume", "resume_run", type=int, default=None, help="Reanuda una corrida interrumpida.")(f)
+    f = click.option("--warc", "warc_dir", type=click.Path(path_type=Path), default=None,
+                     help="Archiva cada respuesta tal como la sirvió el sitio en DIR/run-<id>.warc.gz (warcio).")(f)
+    f = click.option("--scrapyd", "scrapyd_nodes", multiple=True, metavar="URL",
+                     help="Nodo Scrapyd (repetible): reparte el rastreo por clave INEGI; requiere PostgreSQL.")(f)
     f = click.option("--label", default="", help="Etiqueta de la corrida (por omisión en `run`: el mes, p. ej. 2026-11).")(f)
     return f
 
 
-def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, extra_settings=None) -> int:
+def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes=(),
+              warc_dir=None, extra_settings=None) -> int:
     from crawler.runner import CrawlOptions, crawl_in_process, new_run
+    from crawler.sites import finish_run
+    from muniaudit import distributed
+    from store.db import session_scope
 
     _check_targets(obj, list(cvegeos), allow_private)
+    if scrapyd_nodes and obj.engine.dialect.name == "sqlite":
+        fail("--scrapyd necesita una base compartida: use --db postgresql://…")
     run_id = resume_run if resume_run is not None else new_run(obj.db, list(cvegeos) or _enabled_with_url(obj), label)
     console.print(f"rastreo: corrida {run_id}")
-    crawl_in_process(run_id, CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget,
-                                          render=render, settings=extra_settings))
+    options = CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget, render=render,
+                           settings=extra_settings, warc_dir=str(warc_dir) if warc_dir else None)
+    if scrapyd_nodes:
+        try:
+            jobs = distributed.crawl_distributed(list(scrapyd_nodes), run_id, options)
+        except (distributed.ScrapydError, OSError) as exc:
+            fail(f"Scrapyd: {exc}")
+        console.print(f"{len(jobs)} trabajos Scrapyd terminados")
+        with session_scope(obj.engine) as session:
+            finish_run(session, run_id)
+    else:
+        crawl_in_process(run_id, options)
     _print_crawl_summary(obj, run_id)
     return run_id
 
@@ -170,9 +190,10 @@ def _print_crawl_summary(obj: Context, run_id: int) -> None:
 @main.command()
 @_crawl_options
 @click.pass_obj
-def crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label) -> None:
+def crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir,
+          label) -> None:
     """Rastrea los sitios municipales y guarda la evidencia (páginas y señales)."""
-    _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label)
+    _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir)
 
 
 @main.command()
@@ -295,7 +316,8 @@ def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, ru
 @click.option("--rubric", default=None)
 @click.option("--force", is_flag=True, help="Vuelve a rastrear aunque la corrida de esta etiqueta ya terminó.")
 @click.pass_obj
-def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, out_dir, rubric, force) -> None:
+def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir, label, out_dir,
+        rubric, force) -> None:
     """El trabajo mensual: rastreo, auditoría, reportes y exportación, una corrida por etiqueta (mes).
 
     Idempotente (repetir el mismo mes reanuda o reutiliza su corrida), una a la vez (candado), y con códigos de
@@ -320,7 +342,8 @@ def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, l
                 run_id = existing_id
             else:
                 resume = resume_run if resume_run is not None else (existing_id if not force else None)
-                run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label)
+                run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label, scrapyd_nodes,
+                                   warc_dir)
             service.audit_run(obj.engine, run_id, loaded)
             summary = monthly.summarise(obj.engine, run_id)
             index = service.render_reports(obj.engine, run_id, loaded, out_dir)

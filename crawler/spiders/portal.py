@@ -18,6 +18,7 @@ import secrets
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from itertools import count
 from urllib.parse import urljoin, urlsplit
 
@@ -28,9 +29,11 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from crawler import faults, links
 from crawler.extract import extract_page
-from crawler.extract.types import Extraction, PageContext
+from crawler.extract.datasets import format_of as dataset_format
+from crawler.extract.datasets import is_machine_readable
+from crawler.extract.types import Extraction, PageContext, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
-from crawler.sites import SiteSpec, create_run, now, pending_sites
+from crawler.sites import SiteSpec, create_run, now, parse_partition, pending_sites
 from store.db import make_engine, session_scope
 from store.migrate import upgrade
 
@@ -84,10 +87,12 @@ class SiteState:
 class PortalSpider(scrapy.Spider):
     name = "portal"
 
-    def __init__(self, cvegeo: str | None = None, run_id: str | None = None, label: str = "", *args, **kwargs):
+    def __init__(self, cvegeo: str | None = None, run_id: str | None = None, label: str = "",
+                 partition: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.cvegeos = [c.strip() for c in cvegeo.split(",")] if cvegeo else None
         self.run_id = int(run_id) if run_id else None
+        self.partition = parse_partition(partition)    # "i/n": this worker's share of the run (Scrapyd)
         self.label = label
         self.sites: dict[int, SiteState] = {}
         self._seq = count()
@@ -132,7 +137,7 @@ class PortalSpider(scrapy.Spider):
         with session_scope(engine) as session:
             if self.run_id is None:
                 self.run_id = create_run(session, self.cvegeos, self.label)
-            specs = pending_sites(session, self.run_id)
+            specs = pending_sites(session, self.run_id, self.partition)
         engine.dispose()
         self.logger.info("run %s: %d sites to crawl", self.run_id, len(specs))
         self.crawler.stats.set_value("muniaudit/sites", len(specs))
@@ -343,7 +348,11 @@ class PortalSpider(scrapy.Spider):
                 yield self._file_request(state, response.request.url, response.meta["depth_"], sample=True)
             else:
                 self._note_tls(state, response)
-                yield self._file_item(state, response, response.meta["depth_"])
+                item = self._file_item(state, response, response.meta["depth_"])
+                yield item
+                dated = _file_update_signal(item, state.home_url)
+                if dated is not None:
+                    yield SignalsItem(state.spec.site_crawl_id, [dated])
         finally:
             yield from self._settle(state)
 
@@ -547,6 +556,21 @@ class PortalSpider(scrapy.Spider):
 
 
 # -- pure helpers -----------------------------------------------------------------------------------------
+
+def _file_update_signal(item: PageItem, home_url: str | None) -> Signal | None:
+    """A data file's Last-Modified is when that block of data was last updated (machine-readable files only:
+    a recent flyer PDF says nothing about the data)."""
+    fmt = dataset_format(item.url)
+    if item.fault or not item.last_modified or not is_machine_readable(fmt):
+        return None
+    try:
+        day = parsedate_to_datetime(item.last_modified).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
+    data = {"date": day, "source": "last_modified", "scope": "dataset", "dataset": item.url, "format": fmt,
+            "identity": f"update_date:{item.url}:last_modified:{day}"}
+    return Signal("update_date", item.url, item.url, False, data, f"Last-Modified: {item.last_modified}")
+
 
 def _render_enabled(settings) -> bool:
     mode = settings.get("MUNIAUDIT_RENDER", "auto")

@@ -100,6 +100,35 @@ def municipalities_list(obj: Context, state: str | None, has_url: bool | None, f
         out.print(f"{len(rows)} municipios")
 
 
+@municipalities.command("discover")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
+              help="CSV de candidatos para confirmar a mano (cvegeo,url,confidence,reasons,confirmed).")
+@click.option("--cvegeo", "cvegeos", multiple=True, help="Clave INEGI (repetible). Por omisión: los que no tienen URL.")
+@click.option("--allow-private", is_flag=True, help="Permite direcciones privadas o de loopback (pruebas).")
+@click.pass_obj
+def municipalities_discover(obj: Context, out_file: Path, cvegeos: tuple[str, ...], allow_private: bool) -> None:
+    """Propone sitios oficiales para municipios sin URL, los verifica y anota una confianza.
+
+    Una persona confirma cada fila (columna confirmed = sí) antes de importarla con
+    `muniaudit municipalities confirmed CSV --out import.csv` y `muniaudit municipalities import import.csv`.
+    """
+    from muniaudit.discover import discover_to_csv
+
+    rows = discover_to_csv(obj.db, out_file, list(cvegeos) or None, allow_private=allow_private)
+    out.print(f"{rows} candidatos escritos en {out_file}; confirme a mano antes de importarlos")
+
+
+@municipalities.command("confirmed")
+@click.argument("candidates", type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True)
+def municipalities_confirmed(candidates: Path, out_file: Path) -> None:
+    """Extrae las filas confirmadas de un CSV de candidatos como archivo para `municipalities import`."""
+    from muniaudit.discover import confirmed_rows
+
+    kept = confirmed_rows(candidates, out_file)
+    out.print(f"{kept} filas confirmadas escritas en {out_file}")
+
+
 # -- crawl / audit / report / export / run -----------------------------------------------------------------------
 
 def _crawl_options(f):

@@ -87,29 +87,41 @@ def scratch_db(use_pg: bool, tmp: Path):
         admin.dispose()
 
 
+def child_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child_peak_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
 
 
 def national_run(sites: int | None, pages: int, seed: int, use_pg: bool, latency: float, fault_share: float,
-                 timeout: float | None = None, skip_plain: bool = False) -> dict:
+                 timeout: float | None = None, skip_plain: bool = False, extra: dict | None = None) -> dict:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="muniaudit-national-") as tmpdir, \
             serve_national_web(sites, seed=seed, fault_share=fault_share, latency_s=latency, hang_s=30) as web:
         tmp = Path(tmpdir)
         with scratch_db(use_pg, tmp) as db_url:
-            crawl = crawl_national(web, db_url, page_budget=pages, timeout=timeout)
+            cpu_before = child_cpu_seconds()
+            crawl = crawl_national(web, db_url, page_budget=pages, settings=extra, timeout=timeout)
+            project_cpu = child_cpu_seconds() - cpu_before
             project_peak = child_peak_mb()
             audit_started = time.perf_counter()
             accuracy = audit_against_truth(web, db_url, crawl.run_id)
             audit_seconds = time.perf_counter() - audit_started
+        print("national_run project phase:", json.dumps({**crawl.__dict__, "peak_mb": project_peak,
+              "cpu_seconds": round(project_cpu, 1), "accuracy": accuracy.as_dict(0)}), file=sys.stderr, flush=True)
+        cpu_before = child_cpu_seconds()
         plain = None if skip_plain else run_plain(web, tmp, timeout)
+        plain_cpu = child_cpu_seconds() - cpu_before
     project_rate = crawl.responses / crawl.seconds if crawl.seconds else 0.0
     result = {
         "sites": len(web.plans), "faulty_sites": sum(p.fault is not None for p in web.plans.values()),
-        "page_budget": pages, "seed": seed, "store": "postgresql" if use_pg else "sqlite", "latency_s": latency,
+        "page_budget": pages, "seed": seed, "extra_settings": extra or {}, "store": "postgresql" if use_pg else "sqlite", "latency_s": latency,
         "project": {"wall_seconds": round(crawl.seconds, 1), "responses": crawl.responses, "pages_stored": crawl.pages,
                     "pages_per_second": round(project_rate, 1), "returncode": crawl.returncode,
+                    "cpu_seconds": round(project_cpu, 1),
                     "site_statuses": crawl.site_statuses, "audit_seconds": round(audit_seconds, 1),
                     "peak_memory_mb": project_peak},
         "detection": accuracy.as_dict(),
@@ -119,7 +131,7 @@ def national_run(sites: int | None, pages: int, seed: int, use_pg: bool, latency
     if plain is not None:
         plain_rate = plain["responses"] / plain["wall_seconds"]     # child-process wall time, as for the project
         result["plain_scrapy"] = {"wall_seconds": round(plain["wall_seconds"], 1), "responses": plain["responses"],
-                                  "pages_per_second": round(plain_rate, 1)}
+                                  "pages_per_second": round(plain_rate, 1), "cpu_seconds": round(plain_cpu, 1)}
         result["speed_ratio"] = round(project_rate / plain_rate, 3) if plain_rate else None
     result["peak_child_memory_mb"] = child_peak_mb()
     result["targets"] = {
@@ -129,6 +141,14 @@ def national_run(sites: int | None, pages: int, seed: int, use_pg: bool, latency
         "speed_ok": None if plain is None else (result["speed_ratio"] or 0) >= TARGETS["min_speed_ratio"],
     }
     return result
+
+
+def _setting(text: str) -> tuple[str, object]:
+    key, _, raw = text.partition("=")
+    try:
+        return key, json.loads(raw)
+    except json.JSONDecodeError:
+        return key, raw
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -141,12 +161,14 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--fault-share", type=float, default=0.06, help="share of sites that 500, hang or reset")
     ap.add_argument("--skip-plain", action="store_true", help="do not run the plain Scrapy baseline")
     ap.add_argument("--timeout", type=float, default=None, help="seconds allowed for each crawl")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra Scrapy setting for the project crawl (VALUE read as JSON when it parses)")
     ap.add_argument("--plain-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.plain_child:
         return plain_child(json.loads(args.plain_child))
     result = national_run(args.sites, args.pages, args.seed, args.pg, args.latency, args.fault_share,
-                          args.timeout, args.skip_plain)
+                          args.timeout, args.skip_plain, dict(_setting(s) for s in args.set))
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

@@ -1,6 +1,7 @@
 """Store pipeline: writes pages as they come and each site's merged signals when the site is finished."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import datetime
@@ -13,6 +14,7 @@ from store.db import make_engine, session_scope
 from store.models import CrawlRun, Page, SignalRow, SiteCrawl
 
 PAGE_BATCH = 200
+logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
@@ -21,6 +23,7 @@ class StorePipeline:
         self.pages: list[PageItem] = []
         self.signals: dict[int, list[Signal]] = defaultdict(list)
         self.diagnostics: dict[int, list[dict]] = defaultdict(list)
+        self.settled = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -66,6 +69,15 @@ class StorePipeline:
             site.pages_seen, site.pages_needing_render = item.pages_seen, item.pages_needing_render
             site.pages_rendered = item.pages_rendered
             site.facts = {**item.facts, "diagnostics": diagnostics[:200]}
+            cvegeo = site.cvegeo
+        self.settled += 1
+        total = self._total_sites()
+        logger.info("progreso: %d/%s sitios terminados (%s: %s, %d páginas, %d señales)", self.settled,
+                    total if total is not None else "?", cvegeo, item.status, item.pages_seen, len(merged))
+
+    def _total_sites(self) -> int | None:
+        spider = getattr(getattr(self, "crawler", None), "spider", None)
+        return len(spider.sites) if spider is not None and hasattr(spider, "sites") else None
 
     def close_spider(self, spider=None) -> None:
         # Scrapy >= 2.13 may call this without the spider: take it from the crawler

@@ -53,17 +53,22 @@ def _heading_level(tag: Tag) -> int:
     return int(tag.name[1])
 
 
-def collection_and_topic(el: Tag) -> tuple[str, str]:
-    """Nearest preceding heading (collection) and the higher-level heading above it (topic)."""
-    heading = el.find_previous(_HEADINGS)
+def collection_and_topic(el: Tag, page: Page | None = None) -> tuple[str, str]:
+    """Nearest preceding heading (collection) and the higher-level heading above it (topic).
+
+    With the page, headings are looked up in its document-order index instead of searched backwards.
+    """
+    previous = page.index.previous if page is not None else (lambda tag, names: tag.find_previous(names))
+    text = page.text_of if page is not None else (lambda tag: squash(tag.get_text(" ")))
+    heading = previous(el, _HEADINGS)
     if heading is None:
         return "", ""
-    collection = squash(heading.get_text(" "))[:160]
+    collection = text(heading)[:160]
     level = _heading_level(heading)
     if level == 1:
         return collection, ""
-    upper = heading.find_previous(_HEADINGS[: level - 1])
-    topic = squash(upper.get_text(" "))[:160] if upper is not None else ""
+    upper = previous(heading, _HEADINGS[: level - 1])
+    topic = text(upper)[:160] if upper is not None else ""
     return collection, topic
 
 
@@ -78,7 +83,7 @@ def extract(page: Page, in_data_section: bool) -> list[Signal]:
         fmt = format_of(link.url)
         if not fmt:
             continue
-        collection, topic = collection_and_topic(link.el)
+        collection, topic = collection_and_topic(link.el, page)
         data = {"format": fmt, "machine_readable": is_machine_readable(fmt), "in_data_section": in_data_section,
                 "collection": collection, "topic": topic}
         signals.append(Signal(KIND, urls.without_fragment(link.url), page.ctx.url, page.ctx.is_home, data,

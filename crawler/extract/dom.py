@@ -1,10 +1,14 @@
 """Parse a page once and expose what the detectors share: links, headings, visible text."""
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from crawler.extract import urls
 from crawler.extract.text import fold, squash
@@ -13,6 +17,103 @@ from crawler.extract.types import PageContext
 # Text inside these elements is never shown to a reader.
 INVISIBLE = ("script", "style", "noscript", "template", "head", "title", "meta", "svg")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_INVISIBLE_SET = frozenset(INVISIBLE)
+# String nodes that are never text a reader sees, whatever their parent.
+_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
+_HINT_CHILDREN = frozenset({"img", "i", "span", "svg"})
+
+
+class DocIndex:
+    """One document-order walk of a tree, so detectors never search the tree again.
+
+    Every node gets a position (its index in document order, as BeautifulSoup's next_element chain visits
+    it); a tag's subtree is the position range [start, end). Tags are grouped by name and string nodes are
+    flagged visible (no script/style/head/... ancestor, not a comment), so "all <form>s", "the nearest
+    heading before this link" and "visible text of this block" are list lookups and bisections.
+    """
+
+    def __init__(self, root: Tag) -> None:
+        self.root = root
+        self.start: dict[int, int] = {}          # id(tag) -> position of the tag
+        self.end: dict[int, int] = {}            # id(tag) -> position after its last descendant
+        self.by_name: dict[str, list[Tag]] = defaultdict(list)
+        self.tags: list[Tag] = []                # every tag below the root, document order
+        self.string_pos: list[int] = []          # positions of all string nodes
+        self.strings: list[NavigableString] = []
+        self.visible: list[bool] = []            # parallel to strings: visible_strings() would yield it
+        exit_marker = object()
+        work: list[Any] = [root]
+        hidden = 0
+        position = 0
+        while work:
+            node = work.pop()
+            if node is exit_marker:
+                tag = work.pop()
+                self.end[id(tag)] = position
+                if tag.name in _INVISIBLE_SET:
+                    hidden -= 1
+                continue
+            if isinstance(node, Tag):
+                self.start[id(node)] = position
+                if node is not root:
+                    self.tags.append(node)
+                    self.by_name[node.name].append(node)
+                if node.name in _INVISIBLE_SET:
+                    hidden += 1
+                work.append(node)
+                work.append(exit_marker)
+                work.extend(reversed(node.contents))
+            else:
+                self.string_pos.append(position)
+                self.strings.append(node)
+                self.visible.append(not hidden and not isinstance(node, _NOT_TEXT))
+            position += 1
+        self._by_names: dict[tuple[str, ...], tuple[list[int], list[Tag]]] = {}
+
+    def find_all(self, names: str | Iterable[str]) -> list[Tag]:
+        """Tags with one of these names, in document order (like soup.find_all(names))."""
+        if isinstance(names, str):
+            return list(self.by_name.get(names, ()))
+        return self._positioned(tuple(names))[1]
+
+    def first(self, name: str) -> Tag | None:
+        """First tag with this name (like soup.find(name))."""
+        found = self.by_name.get(name)
+        return found[0] if found else None
+
+    def _positioned(self, names: tuple[str, ...]) -> tuple[list[int], list[Tag]]:
+        """(positions, tags) of tags with one of these names, document order; cached per name tuple."""
+        cached = self._by_names.get(names)
+        if cached is None:
+            tags = sorted((t for n in set(names) for t in self.by_name.get(n, ())), key=lambda t: self.start[id(t)])
+            cached = self._by_names[names] = ([self.start[id(t)] for t in tags], tags)
+        return cached
+
+    def previous(self, el: Tag, names: tuple[str, ...]) -> Tag | None:
+        """Closest tag with one of these names before el in document order, ancestors included
+        (like el.find_previous(names))."""
+        positions, tags = self._positioned(names)
+        i = bisect_left(positions, self.start[id(el)])
+        return tags[i - 1] if i else None
+
+    def visible_strings(self, el: Tag) -> list[str]:
+        """visible_strings(el) from the index (el must belong to the indexed tree)."""
+        lo = bisect_left(self.string_pos, self.start[id(el)])
+        hi = bisect_left(self.string_pos, self.end[id(el)], lo)
+        strings, visible = self.strings, self.visible
+        return [str(strings[i]) for i in range(lo, hi) if visible[i]]
+
+    def strings_in(self, el: Tag) -> list[tuple[NavigableString, bool]]:
+        """(string node, visible) for every string node below el, document order."""
+        lo = bisect_left(self.string_pos, self.start[id(el)])
+        hi = bisect_left(self.string_pos, self.end[id(el)], lo)
+        return list(zip(self.strings[lo:hi], self.visible[lo:hi], strict=True))
+
+    def count_in(self, el: Tag, name: str) -> int:
+        """Number of `name` tags strictly below el (like len(el.find_all(name)))."""
+        positions = self._positioned((name,))[0]
+        start, end = self.start[id(el)], self.end[id(el)]
+        return bisect_left(positions, end) - bisect_left(positions, start + 1)
 
 
 @dataclass
@@ -38,12 +139,40 @@ class Page:
     ctx: PageContext
     soup: BeautifulSoup
     headers: dict[str, str] = field(default_factory=dict)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def index(self) -> DocIndex:
+        """Document-order index of the whole tree (built once, on first use)."""
+        return DocIndex(self.soup)
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """Per-page cache for values several detectors derive (platforms, e-mails, block texts)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def text_of(self, el: Tag) -> str:
+        """squash(el.get_text(" ")), computed once per element."""
+        return self.memo(("text", id(el)), lambda: squash(el.get_text(" ")))
+
+    def find_all(self, names: str | Iterable[str]) -> list[Tag]:
+        """Tags with one of these names, in document order."""
+        return self.index.find_all(names)
+
+    def find(self, name: str) -> Tag | None:
+        """First tag with this name."""
+        return self.index.first(name)
+
+    def visible_strings(self, el: Tag | None = None) -> list[str]:
+        """Visible text nodes below el (default: the whole document), document order."""
+        return self.index.visible_strings(self.soup if el is None else el)
 
     @cached_property
     def links(self) -> list[Link]:
         """All anchors with an href attribute, in document order."""
         found = []
-        for el in self.soup.find_all(["a", "area"]):
+        for el in self.find_all(["a", "area"]):
             if not el.has_attr("href"):
                 continue
             raw = el.get("href")
@@ -54,26 +183,26 @@ class Page:
     @cached_property
     def title(self) -> str:
         """Text of <title>."""
-        tag = self.soup.find("title")
+        tag = self.find("title")
         return squash(tag.get_text(" ")) if tag else ""
 
     @cached_property
     def headings(self) -> list[str]:
         """Texts of h1..h6 in document order."""
-        return [squash(h.get_text(" ")) for h in self.soup.find_all(HEADINGS)]
+        return [self.text_of(h) for h in self.find_all(HEADINGS)]
 
     @cached_property
     def main_heading(self) -> str:
         """First h1, else first heading."""
-        h1 = self.soup.find("h1")
+        h1 = self.find("h1")
         if h1:
-            return squash(h1.get_text(" "))
+            return self.text_of(h1)
         return self.headings[0] if self.headings else ""
 
     @cached_property
     def visible_text(self) -> str:
         """Whole visible text, squashed."""
-        return squash(" ".join(visible_strings(self.soup)))
+        return squash(" ".join(self.visible_strings()))
 
     def resolve(self, raw: str | None) -> str | None:
         """Resolve an attribute value against the page URL."""
@@ -106,12 +235,9 @@ def normalise_headers(headers) -> dict[str, str]:
 
 
 def visible_strings(root: Tag):
-    """Yield text nodes a reader would see (no scripts, styles or comments)."""
-    from bs4 import Comment, Declaration, Doctype, ProcessingInstruction
-
-    skipped = (Comment, Declaration, Doctype, ProcessingInstruction)
+    """Yield text nodes a reader would see (no scripts, styles or comments); Page.visible_strings is faster."""
     for node in root.find_all(string=True):
-        if isinstance(node, skipped):
+        if isinstance(node, _NOT_TEXT):
             continue
         if any(p.name in INVISIBLE for p in node.parents if isinstance(p, Tag)):
             continue
@@ -123,7 +249,9 @@ def element_hint(el: Tag) -> str:
     parts = [el.get("title"), el.get("aria-label")]
     classes = el.get("class") or []
     parts.append(" ".join(classes))
-    for child in el.find_all(["img", "i", "span", "svg"]):
+    for child in el.descendants:
+        if not isinstance(child, Tag) or child.name not in _HINT_CHILDREN:
+            continue
         parts += [child.get("alt"), child.get("title"), child.get("aria-label"), " ".join(child.get("class") or [])]
         if child.name == "img":
             parts.append(child.get("src"))

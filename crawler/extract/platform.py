@@ -23,11 +23,23 @@ _OWN_PATHS = (
 )
 
 
+_GENERATOR_NAME = re.compile("^generator$", re.I)
+_DECIDIM_CLASS = re.compile(r"\bdecidim\b", re.I)
+_DECIDIM_META = re.compile("^decidim", re.I)
+_CONSUL_LINK = re.compile(r"github\.com/consul/consul|consulproject\.org|consuldemocracy", re.I)
+_DECIDIM_LINK = re.compile(r"github\.com/decidim/decidim|decidim\.org", re.I)
+_PROCESSES = re.compile(r"/processes(/|$)")
+_CKAN_LINK = re.compile(r"ckan\.org", re.I)
+_DATASET = re.compile(r"/dataset")
+
+
 def _own_asset_urls(page: Page) -> list[str]:
     """Resolved URLs of scripts, styles and api links that are served by the site itself."""
     found = []
     for tag, attr in (("script", "src"), ("link", "href")):
-        for el in page.soup.find_all(tag, attrs={attr: True}):
+        for el in page.find_all(tag):
+            if attr not in el.attrs:
+                continue
             url = page.resolve(el[attr])
             if url and page.is_own(url):
                 found.append(url.lower())
@@ -36,8 +48,14 @@ def _own_asset_urls(page: Page) -> list[str]:
 
 def detect(page: Page) -> list[str]:
     """Platform names this page's own markup proves (generator meta, own-host CMS assets, app markers)."""
+    return list(page.memo("platform.detect", lambda: _detect(page)))
+
+
+def _detect(page: Page) -> list[str]:
     names: list[str] = []
-    for meta in page.soup.find_all("meta", attrs={"name": re.compile("^generator$", re.I)}):
+    for meta in page.find_all("meta"):
+        if not _matches(meta, "name", _GENERATOR_NAME):
+            continue
         for name, pattern in _GENERATORS:
             if pattern.search(meta.get("content") or ""):
                 names.append(name)
@@ -45,30 +63,40 @@ def detect(page: Page) -> list[str]:
     for name, paths in _OWN_PATHS:
         if any(p in a for a in assets for p in paths):
             names.append(name)
-    for link in page.soup.find_all("link", rel=True):
+    for link in page.find_all("link"):
+        if "rel" not in link.attrs:
+            continue
         if "https://api.w.org/" in (link.get("rel") or []) and page.is_own(page.resolve(link.get("href"))):
             names.append("wordpress")
     names += _app_markers(page)
     return sorted(set(names))
 
 
+def _matches(el, attr: str, pattern: re.Pattern[str]) -> bool:
+    """The element's (single-valued) attribute is present and the pattern is found in it."""
+    value = el.get(attr)
+    return isinstance(value, str) and pattern.search(value) is not None
+
+
 def _app_markers(page: Page) -> list[str]:
     """Decidim / Consul / CKAN / Drupal fingerprints that live in the markup itself."""
-    html_attrs = " ".join(f"{k}={v}" for k, v in (page.soup.html.attrs if page.soup.html else {}).items())
-    body = page.soup.body
+    html = page.find("html")
+    html_attrs = " ".join(f"{k}={v}" for k, v in (html.attrs if html else {}).items())
+    body = page.find("body")
     body_classes = " ".join(body.get("class") or []) if body else ""
+    tags = page.index.tags
+    anchors = page.find_all("a")
     found = []
-    if page.soup.find(attrs={"data-drupal-selector": True}) or "drupal" in html_attrs.lower():
+    if any("data-drupal-selector" in t.attrs for t in tags) or "drupal" in html_attrs.lower():
         found.append("drupal")
-    if re.search(r"\bdecidim\b", body_classes, re.I) or page.soup.find("meta", attrs={"name": re.compile(
-            "^decidim", re.I)}) or page.soup.find(attrs={"data-decidim": True}):
+    if _DECIDIM_CLASS.search(body_classes) or any(_matches(m, "name", _DECIDIM_META) for m in page.find_all("meta")) \
+            or any("data-decidim" in t.attrs for t in tags):
         found.append("decidim")
-    if page.soup.find("a", href=re.compile(r"github\.com/consul/consul|consulproject\.org|consuldemocracy", re.I)):
+    if any(_matches(a, "href", _CONSUL_LINK) for a in anchors):
         found.append("consul")
-    if page.soup.find("a", href=re.compile(r"github\.com/decidim/decidim|decidim\.org", re.I)) and \
-            page.soup.find(href=re.compile(r"/processes(/|$)")):
+    if any(_matches(a, "href", _DECIDIM_LINK) for a in anchors) and any(_matches(t, "href", _PROCESSES) for t in tags):
         found.append("decidim")
-    if page.soup.find("a", href=re.compile(r"ckan\.org", re.I)) and page.soup.find(href=re.compile(r"/dataset")):
+    if any(_matches(a, "href", _CKAN_LINK) for a in anchors) and any(_matches(t, "href", _DATASET) for t in tags):
         found.append("ckan")
     return found
 

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from bs4 import NavigableString, Tag
 
 from crawler.extract import keywords, urls
-from crawler.extract.dom import INVISIBLE, Page
+from crawler.extract.dom import Page
 from crawler.extract.pagekind import is_participation_page
 from crawler.extract.sections import working_forms
 from crawler.extract.social import Rejected, parse_account, platform_of
@@ -45,6 +45,10 @@ def _is_real_email(local: str, domain: str) -> bool:
 
 def emails(page: Page) -> list[tuple[str, str]]:
     """(address, how) from mailto: links, visible text and cautious de-obfuscation."""
+    return list(page.memo("contact.emails", lambda: _emails(page)))
+
+
+def _emails(page: Page) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     for link in page.links:
         if urls.href_scheme(urls.clean_href(link.raw)) == "mailto":
@@ -111,12 +115,9 @@ def phones(page: Page) -> list[str]:
             number = unquote(raw[4:]).strip()
             if len(re.sub(r"\D", "", number)) >= 7:
                 found.setdefault(digits_key(number), number)
-    for node in (page.soup.body or page.soup).find_all(string=True):
-        if not isinstance(node, NavigableString) or type(node) is not NavigableString:
-            continue
-        if any(p.name in INVISIBLE for p in node.parents if isinstance(p, Tag)):
-            continue
-        _phones_in_text(node, found)
+    for node, visible in page.index.strings_in(page.find("body") or page.soup):
+        if visible and type(node) is NavigableString:  # plain text: not a comment, script or CDATA
+            _phones_in_text(node, found)
     return list(found.values())
 
 
@@ -185,7 +186,7 @@ def _tool(page: Page, kind: str, url: str, snippet: str) -> Signal:
 def communication_tools(page: Page, addresses: list[str]) -> list[Signal]:
     """Chat widgets, WhatsApp links, mailboxes and e-mail addresses offered to citizens."""
     signals = []
-    markup = " ".join(str(s.get("src") or "") + s.get_text() for s in page.soup.find_all("script")).lower()
+    markup = " ".join(str(s.get("src") or "") + s.get_text() for s in page.find_all("script")).lower()
     for marker in _CHAT_MARKERS:
         if marker in markup:
             signals.append(_tool(page, "chat", page.ctx.url, marker))

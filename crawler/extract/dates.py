@@ -8,7 +8,7 @@ from email.utils import parsedate_to_datetime
 import dateparser
 
 from crawler.extract import keywords
-from crawler.extract.dom import Page, visible_strings
+from crawler.extract.dom import Page
 from crawler.extract.text import fold, squash
 from crawler.extract.types import Signal
 
@@ -90,8 +90,8 @@ def _dateparser_fallback(window: str) -> date | None:
 
 def _text_blocks(page: Page) -> list[str]:
     """Visible text joined per block-level element, so a cue and its date stay together."""
-    body = page.soup.body or page.soup
-    return [" ".join(visible_strings(body))]
+    body = page.find("body") or page.soup
+    return [" ".join(page.visible_strings(body))]
 
 
 def last_modified(headers: dict[str, str]) -> date | None:
@@ -117,7 +117,7 @@ def dataset_dates(page: Page) -> list[tuple[date, str, str]]:
     for link in page.links:
         if link.url is None or not format_of(link.url):
             continue
-        found = _dated_block(link.el)
+        found = _dated_block(page, link.el)
         if found and id(found[0]) not in candidates:
             candidates[id(found[0])] = (found[0], found[1], link.url, found[2])
     # A block that encloses another dated block is a list of datasets, not one dataset's own block.
@@ -126,14 +126,14 @@ def dataset_dates(page: Page) -> list[tuple[date, str, str]]:
             if not any(other is not block and any(p is block for p in other.parents) for other in blocks)]
 
 
-def _dated_block(el):
+def _dated_block(page: Page, el):
     """The nearest small ancestor of a file link whose text carries an update cue and a date."""
     block = el
     for _ in range(_BLOCK_LEVELS):
         block = block.parent
         if block is None or block.name in ("body", "html"):
             return None
-        text = " ".join(visible_strings(block))
+        text = " ".join(page.visible_strings(block))
         if len(text) > _BLOCK_MAX_CHARS:
             return None
         folded = fold(text)

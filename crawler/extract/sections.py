@@ -173,7 +173,7 @@ def participation(page: Page, platform: str | None) -> list[Signal]:
         text = fold(link.label if own else link.text)
         kind = participation_type(text)
         link_platform = _participation_platform(link.url or "")
-        in_menu = own and _under_participation_menu(link)
+        in_menu = own and _under_participation_menu(page, link)
         if kind is None and not link_platform and not in_menu:
             continue
         if keywords.OBLIGATION_ROW.search(text):
@@ -186,13 +186,15 @@ def participation(page: Page, platform: str | None) -> list[Signal]:
     return signals
 
 
-def _under_participation_menu(link: Link) -> bool:
+def _under_participation_menu(page: Page, link: Link) -> bool:
     """True if the link sits in the submenu of a menu item labelled as participation."""
-    for item in link.el.find_parents("li", limit=3):
-        parent_link = item.find("a", recursive=False)
+    items = [p for p in link.el.parents if p.name == "li"][:3]
+    for item in items:
+        parent_link = next((c for c in item.children if isinstance(c, Tag) and c.name == "a"), None)
         if parent_link is None or parent_link is link.el:
             continue
-        if participation_type(fold(parent_link.get_text(" "))) is not None:
+        if page.memo(("sections.participation_item", id(parent_link)),
+                     lambda a=parent_link: participation_type(fold(a.get_text(" ")))) is not None:
             return True
     return False
 
@@ -227,7 +229,7 @@ def citizen_report_tools(page: Page) -> list[Signal]:
         if kind and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
             signals.append(_signal(page, "citizen_report_tool", link, {"type": kind}))
     for form, action in working_forms(page):
-        context = _form_context(form)
+        context = _form_context(page, form)
         has_file = form.find("input", attrs={"type": "file"}) is not None
         kind = _classify(context, keywords.REPORT_TOOL)
         if kind or (has_file and form.find("textarea")):
@@ -247,7 +249,7 @@ def citizen_evaluations(page: Page) -> list[Signal]:
         if kind and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
             signals.append(_signal(page, "citizen_evaluation", link, {"type": kind}))
     for form, action in working_forms(page):
-        context = _form_context(form)
+        context = _form_context(page, form)
         kind = _classify(context, keywords.EVALUATION)
         radios = len(form.find_all("input", attrs={"type": "radio"}))
         if kind and (radios >= 2 or form.find("select")):
@@ -258,7 +260,7 @@ def citizen_evaluations(page: Page) -> list[Signal]:
 
 def working_forms(page: Page) -> Iterator[tuple[Tag, str]]:
     """(form, resolved action) for forms that submit somewhere real (not '#' or javascript:)."""
-    for form in page.soup.find_all("form"):
+    for form in page.find_all("form"):
         raw = form.get("action")
         if raw is not None and urls.is_placeholder(raw) and urls.clean_href(raw) != "":
             continue
@@ -268,10 +270,10 @@ def working_forms(page: Page) -> Iterator[tuple[Tag, str]]:
         yield form, urls.without_fragment(action)
 
 
-def _form_context(form: Tag) -> str:
+def _form_context(page: Page, form: Tag) -> str:
     """Folded text that describes a form: its legend/headings/labels, else the nearest heading before it."""
     own = [form.find(["legend", "h1", "h2", "h3", "h4", "h5"])]
-    heading = form.find_previous(["h1", "h2", "h3", "h4", "h5", "legend"])
+    heading = page.index.previous(form, ("h1", "h2", "h3", "h4", "h5", "legend"))
     texts = [t.get_text(" ") for t in own + [heading] if t is not None]
     texts += [form.get("id") or "", form.get("name") or "", " ".join(form.get("class") or [])]
     texts += [b.get_text(" ") for b in form.find_all(["button", "label"])]
@@ -285,7 +287,7 @@ def _form_context(form: Tag) -> str:
 def search_tools(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
     """Site-search forms: an input type=search or a search-named field."""
     signals, diagnostics = [], []
-    for form in page.soup.find_all("form"):
+    for form in page.find_all("form"):
         field = form.find("input", attrs={"type": "search"}) or next(
             (i for i in form.find_all("input") if (i.get("name") or "").lower() in SEARCH_NAMES
              and (i.get("type") or "text").lower() in ("text", "search")), None)

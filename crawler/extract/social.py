@@ -242,7 +242,7 @@ def _accept(page: Page, el: Tag, raw: str, url: str | None, via: str, label: str
         return
     data = {"platform": account.platform, "handle": account.handle, "identity": account.identity, "via": via}
     kind = KIND
-    person = mayor_person(el, label)
+    person = mayor_person(el, label, page)
     if person is not None:
         kind = "mayor_profile"
         data["identity"] = "mayor:" + account.identity
@@ -260,25 +260,31 @@ def _youtube_account_path(url: str) -> bool:
 
 def _plugin_targets(page: Page):
     """(element, account href, via) for Facebook page plug-ins and Twitter timelines not written as <a>."""
-    for div in page.soup.find_all(attrs={"data-href": True}):
+    for div in page.index.tags:
+        if "data-href" not in div.attrs:
+            continue
         classes = " ".join(div.get("class") or []).lower()
         if div.name != "a" and any(c in classes for c in ("fb-page", "fb-like-box", "fb-follow")):
             yield div, div["data-href"], "plugin"
-    for frame in page.soup.find_all("iframe", src=True):
+    for frame in page.find_all("iframe"):
+        if "src" not in frame.attrs:
+            continue
         url = page.resolve(frame["src"])
         if url and platform_of(url) == "facebook" and "/plugins/page" in url:
             href = (parse_qs(urlsplit(url).query).get("href") or [""])[0]
             if href:
                 yield frame, href, "plugin"
-    for div in page.soup.find_all(attrs={"data-screen-name": True}):
-        if div.name != "a":
+    for div in page.index.tags:
+        if "data-screen-name" in div.attrs and div.name != "a":
             yield div, "https://x.com/" + div["data-screen-name"], "widget"
 
 
 def _sdk_scripts(page: Page) -> list[Diagnostic]:
     """Script URLs of platform SDKs, recorded so a reviewer sees they were not counted."""
     found = []
-    for script in page.soup.find_all("script", src=True):
+    for script in page.find_all("script"):
+        if "src" not in script.attrs:
+            continue
         url = page.resolve(script["src"]) or ""
         if any(urls.host_of(url) == h.split("/")[0] for h in SDK_HOSTS):
             found.append(Diagnostic(KIND, script["src"], page.ctx.url, "sdk_script", {"platform": platform_of(url)}))
@@ -300,17 +306,16 @@ def _platform_named_in(text: str, hosts_only: bool = False) -> str:
     return ""
 
 
-def mayor_person(el: Tag, label: str) -> str | None:
+def mayor_person(el: Tag, label: str, page: Page | None = None) -> str | None:
     """None if the account is not presented as the mayor's; else the person's name ('' when unnamed)."""
     own = fold(label)
+    block = _small_block_text(el, page)
     context = own if _MAYOR_RE.search(own) else ""
-    if not context:
-        block = _small_block_text(el)
-        if block and _MAYOR_RE.search(fold(block)):
-            context = block
+    if not context and block and _MAYOR_RE.search(fold(block)):
+        context = block
     if not context:
         return None
-    raw = _small_block_text(el) or label
+    raw = block or label
     for pattern in (_NAME_BEFORE, _NAME_AFTER):
         match = pattern.search(raw)
         if match:
@@ -318,15 +323,24 @@ def mayor_person(el: Tag, label: str) -> str | None:
     return ""
 
 
-def _small_block_text(el: Tag) -> str:
-    """Text of the nearest ancestor that is a small card (few links), where a caption would sit."""
+def _small_block_text(el: Tag, page: Page | None = None) -> str:
+    """Text of the nearest ancestor that is a small card (few links), where a caption would sit.
+
+    With the page, link counts and texts come from its index and per-element cache.
+    """
+    if page is not None:
+        return page.memo(("social.small_block", id(el)), lambda: _small_block(el, page.index.count_in, page.text_of))
+    return _small_block(el, lambda tag, name: len(tag.find_all(name)), lambda tag: squash(tag.get_text(" ")))
+
+
+def _small_block(el: Tag, count_in, text_of) -> str:
     for depth, parent in enumerate(el.parents):
         if depth > 3 or not isinstance(parent, Tag) or parent.name in ("body", "html", "nav", "header", "footer"):
             return ""
-        if len(parent.find_all("a")) > 4:
+        if count_in(parent, "a") > 4:
             return ""
-        text = squash(parent.get_text(" "))
-        if len(text) > len(squash(el.get_text(" "))) + 3:
+        text = text_of(parent)
+        if len(text) > len(text_of(el)) + 3:
             return text[:400] if len(text) < 400 else ""
     return ""
 

@@ -62,7 +62,7 @@ def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
     """Embedded players (iframe/embed/object) and links to channels or live streams."""
     signals: list[Signal] = []
     diagnostics: list[Diagnostic] = []
-    for el in page.soup.find_all(["iframe", "embed", "object", "video"]):
+    for el in page.find_all(["iframe", "embed", "object", "video"]):
         raw = el.get("src") or el.get("data") or el.get("data-src")
         if not isinstance(raw, str):
             continue

@@ -1,10 +1,12 @@
 """Readability of data-section pages (clarity) and mobile-friendliness (responsive)."""
 from __future__ import annotations
 
-import textstat
-from bs4 import BeautifulSoup
+from bisect import bisect_left
+from itertools import accumulate
 
-from crawler.extract.dom import Page, visible_strings
+import textstat
+
+from crawler.extract.dom import DocIndex, Page
 from crawler.extract.text import squash
 from crawler.extract.types import Signal
 
@@ -15,13 +17,26 @@ _BOILERPLATE = ("nav", "header", "footer", "aside", "form", "script", "style", "
 
 def main_text(page: Page) -> str:
     """Prose paragraphs of <main>/<article> (else body) without navigation, header, footer and forms."""
-    root = page.soup.find("main") or page.soup.find("article") or page.soup.body
+    root = page.find("main") or page.find("article") or page.find("body")
     if root is None:
         return ""
-    copy = BeautifulSoup(str(root), "lxml")
-    for el in copy.find_all(_BOILERPLATE):
-        el.decompose()
-    paragraphs = [squash(" ".join(visible_strings(p))) for p in copy.find_all("p")]
+    # The root's subtree as if cut out of the page (only its own ancestors hide text) with the boilerplate
+    # elements removed: a <p> inside boilerplate is dropped, and so are boilerplate strings inside a <p>.
+    index = DocIndex(root)
+    size = index.end[id(root)]
+    marks = [0] * (size + 1)
+    for el in index.find_all(_BOILERPLATE):
+        marks[index.start[id(el)]] += 1
+        marks[index.end[id(el)]] -= 1
+    removed = [depth > 0 for depth in accumulate(marks)]
+    paragraphs = []
+    for p in index.find_all("p"):
+        if removed[index.start[id(p)]]:
+            continue
+        lo = bisect_left(index.string_pos, index.start[id(p)])
+        hi = bisect_left(index.string_pos, index.end[id(p)], lo)
+        texts = [str(index.strings[i]) for i in range(lo, hi) if index.visible[i] and not removed[index.string_pos[i]]]
+        paragraphs.append(squash(" ".join(texts)))
     prose = [p if p.endswith((".", "!", "?", ":")) else p + "." for p in paragraphs
              if len(p.split()) >= MIN_PARAGRAPH_WORDS]
     return " ".join(prose)
@@ -46,7 +61,12 @@ def responsive(page: Page) -> list[Signal]:
     """Meta viewport on the home page (site-level; other pages follow the same template)."""
     if not page.ctx.is_home:
         return []
-    meta = page.soup.find("meta", attrs={"name": lambda v: bool(v) and v.lower() == "viewport"})
+    meta = next((m for m in page.find_all("meta") if _is_viewport_name(m.get("name"))), None)
     has_viewport = bool(meta and "width" in (meta.get("content") or "").lower())
     return [Signal("responsive", page.ctx.url, page.ctx.url, True, {"viewport": has_viewport, "identity": "responsive"},
                    (meta.get("content") or "") if meta else "")]
+
+
+def _is_viewport_name(value) -> bool:
+    """name="viewport" in any case."""
+    return isinstance(value, str) and bool(value) and value.lower() == "viewport"

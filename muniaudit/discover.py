@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -190,12 +191,18 @@ def _state_phrases(state: str) -> list[str]:
     return list(dict.fromkeys(phrases))
 
 
-def _other_states(state: str, name: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _state_short_names() -> frozenset[str]:
     from muniaudit.registry import bundled_rows
 
+    return frozenset(fold(short_state(r["nom_ent"])) for r in bundled_rows())
+
+
+def _other_states(state: str, name: str) -> list[str]:
+    """Other states' names that would betray a namesake municipality (not those inside this one's own names)."""
     mine, folded_name = fold(short_state(state)), fold(name)
-    states = {fold(short_state(r["nom_ent"])) for r in bundled_rows()}
-    return sorted(s for s in states if s != mine and s not in folded_name and s != "mexico" and mine not in s)
+    return sorted(s for s in _state_short_names()
+                  if s != mine and s not in folded_name and s != "mexico" and mine not in s)
 
 
 def verify_candidate(url: str, name: str, state: str, fetch: Fetch | None = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from html import escape
@@ -79,7 +79,6 @@ class SitePlan:
     news: int = 0                                # filler pages
     tramites: int = 0
     share_links: bool = False                    # hard negatives: share buttons and '#' icons
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def data_path(self) -> str | None:

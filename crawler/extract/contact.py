@@ -198,7 +198,7 @@ def communication_tools(page: Page, addresses: list[str]) -> list[Signal]:
             except Rejected:
                 continue
             signals.append(_tool(page, "whatsapp", account.url, link.label))
-        elif link.url and "buzon" in fold(link.label) and not urls.is_placeholder(link.raw):
+        elif link.url and "buzon" in link.folded_label and not urls.is_placeholder(link.raw):
             signals.append(_tool(page, "mailbox", urls.without_fragment(link.url), link.label))
     for address in addresses:
         signals.append(_tool(page, "email", f"mailto:{address}", address))

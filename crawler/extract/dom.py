@@ -131,6 +131,11 @@ class Link:
         """Best human label: text, else the hint."""
         return self.text or self.hint
 
+    @cached_property
+    def folded_label(self) -> str:
+        """fold(label), computed once: most detectors match their vocabulary against it."""
+        return fold(self.label)
+
 
 @dataclass
 class Page:

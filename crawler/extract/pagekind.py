@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from crawler.extract import keywords, urls
 from crawler.extract.dom import Page
 from crawler.extract.text import fold, has_fuzzy_word
 
 
+@lru_cache(maxsize=8192)
 def url_words(url: str, last_only: bool = True) -> str:
     """Folded words of the URL's last path segment (or whole path), extension dropped."""
     segments = urls.path_segments(url)

@@ -70,7 +70,7 @@ def transparency_target(page: Page, url: str) -> str:
 
 def _link_words(link: Link) -> str:
     """Folded label of a link plus its URL's last segment words."""
-    return fold(link.label)
+    return link.folded_label
 
 
 def _section_identity(page: Page, kind: str, url: str, target: str | None) -> str | None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from bs4 import Tag
@@ -89,6 +90,7 @@ class Rejected(Exception):
     """A look-alike that is not an account; args[0] is the reason."""
 
 
+@lru_cache(maxsize=8192)
 def platform_of(url: str | None) -> str:
     """Platform name for a URL's host ('' when not a known platform)."""
     host = urls.host_of(url)

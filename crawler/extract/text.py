@@ -7,6 +7,12 @@ from collections.abc import Iterable
 
 _WS_RE = re.compile(r"\s+")
 _WORD_RE = re.compile(r"[a-z0-9]+")
+# Candidates for combining marks: no code point below U+0300 has a non-zero combining class.
+_MAYBE_COMBINING = re.compile("[\u0300-\U0010ffff]+")
+
+
+def _drop_combining(match: re.Match[str]) -> str:
+    return "".join(c for c in match.group() if not unicodedata.combining(c))
 
 
 def squash(text: str | None) -> str:
@@ -16,8 +22,10 @@ def squash(text: str | None) -> str:
 
 def fold(text: str | None) -> str:
     """Lower-case, accent-free, whitespace-collapsed text for keyword matching."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    text = text or ""
+    if text.isascii():
+        return squash(text.lower())
+    plain = _MAYBE_COMBINING.sub(_drop_combining, unicodedata.normalize("NFKD", text))
     return squash(plain.lower())
 
 

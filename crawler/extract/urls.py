@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 SPECIAL_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
@@ -13,8 +14,11 @@ _HOST_RE = re.compile(r"^[a-z0-9\-._~%!$&'()*+,;=\[\]:]+$")
 # Host prefixes that name the same account on mobile / localised front-ends.
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "es-la.", "es-es.", "es.", "web.", "business.")
 _HOST_ALIASES = {"twitter.com": "x.com", "fb.com": "facebook.com", "youtu.be": "youtube.com"}
+# Pure functions of a URL string are memoised: every detector asks the same questions about the same links.
+_CACHE_SIZE = 8192
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def clean_href(raw: str | None) -> str:
     """Strip what a browser strips from an href before parsing."""
     if raw is None:
@@ -37,6 +41,7 @@ def is_placeholder(raw: str | None) -> bool:
     return href_scheme(href) in {"javascript", "about", "data"}
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def resolve(base: str, raw: str | None) -> str | None:
     """Resolve an href against the page URL the way a browser does; None if it cannot be resolved."""
     href = clean_href(raw)
@@ -83,6 +88,7 @@ def _tidy(url: str) -> str | None:
     return urlunsplit((scheme, netloc, path, query, fragment))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def host_of(url: str | None) -> str:
     """Lower-case host of a URL without port ('' when none)."""
     if not url:
@@ -93,6 +99,7 @@ def host_of(url: str | None) -> str:
         return ""
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def bare_host(host: str) -> str:
     """Host without www./m./es-la. prefixes and with platform aliases applied (twitter.com -> x.com)."""
     host = host.lower()
@@ -110,6 +117,7 @@ def host_matches(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def is_same_site(url: str | None, site_hosts: frozenset[str]) -> bool:
     """True if the URL's host belongs to the site (any www./bare variant)."""
     host = host_of(url)
@@ -142,9 +150,15 @@ def canonical(url: str) -> str:
 
 def path_segments(url: str) -> list[str]:
     """Non-empty path segments of a URL."""
-    return [s for s in urlsplit(url).path.split("/") if s]
+    return list(_path_segments(url))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _path_segments(url: str) -> tuple[str, ...]:
+    return tuple(s for s in urlsplit(url).path.split("/") if s)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def file_extension(url: str) -> str:
     """Lower-case extension of the URL's last path segment ('' when none)."""
     segments = path_segments(url)

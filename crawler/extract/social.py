@@ -293,6 +293,12 @@ def _sdk_scripts(page: Page) -> list[Diagnostic]:
     return found
 
 
+_NAMED = tuple((name, re.compile(rf"\b{name}\b")) for name in (
+    "facebook", "twitter", "instagram", "youtube", "tiktok", "linkedin", "pinterest", "whatsapp", "telegram",
+    "flickr", "dribbble", "behance", "google-plus", "threads"))
+
+
+@lru_cache(maxsize=8192)
 def _platform_named_in(text: str, hosts_only: bool = False) -> str:
     """Platform whose name or domain appears in text ('' when none)."""
     low = text.lower()
@@ -301,9 +307,8 @@ def _platform_named_in(text: str, hosts_only: bool = False) -> str:
             return name
     if hosts_only:
         return ""
-    for name in ("facebook", "twitter", "instagram", "youtube", "tiktok", "linkedin", "pinterest", "whatsapp",
-                 "telegram", "flickr", "dribbble", "behance", "google-plus", "threads"):
-        if re.search(rf"\b{name}\b", low):
+    for name, pattern in _NAMED:
+        if pattern.search(low):
             return name
     return ""
 

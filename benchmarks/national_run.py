@@ -60,8 +60,10 @@ def run_plain(web: NationalWeb, tmp: Path, timeout: float | None) -> dict:
     out = tmp / "plain.json"
     payload = {"start_urls": list(web.start_urls().values()), "domains": [p.host for p in web.plans.values()],
                "settings": plain_settings(web), "out": str(out)}
+    args_file = tmp / "plain-args.json"          # 2,478 URLs do not fit in one command-line argument
+    args_file.write_text(json.dumps(payload), encoding="utf-8")
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "benchmarks.national_run", "--plain-child", json.dumps(payload)],
+    subprocess.run([sys.executable, "-m", "benchmarks.national_run", "--plain-child", str(args_file)],
                    timeout=timeout, check=True)
     result = json.loads(out.read_text(encoding="utf-8"))
     result["wall_seconds"] = time.perf_counter() - started
@@ -118,7 +120,8 @@ def national_run(sites: int | None, pages: int, seed: int, use_pg: bool, latency
     project_rate = crawl.responses / crawl.seconds if crawl.seconds else 0.0
     result = {
         "sites": len(web.plans), "faulty_sites": sum(p.fault is not None for p in web.plans.values()),
-        "page_budget": pages, "seed": seed, "extra_settings": extra or {}, "store": "postgresql" if use_pg else "sqlite", "latency_s": latency,
+        "page_budget": pages, "seed": seed, "extra_settings": extra or {},
+        "store": "postgresql" if use_pg else "sqlite", "latency_s": latency,
         "project": {"wall_seconds": round(crawl.seconds, 1), "responses": crawl.responses, "pages_stored": crawl.pages,
                     "pages_per_second": round(project_rate, 1), "returncode": crawl.returncode,
                     "cpu_seconds": round(project_cpu, 1),
@@ -160,13 +163,22 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--latency", type=float, default=0.0, help="seconds the server sleeps before each answer")
     ap.add_argument("--fault-share", type=float, default=0.06, help="share of sites that 500, hang or reset")
     ap.add_argument("--skip-plain", action="store_true", help="do not run the plain Scrapy baseline")
+    ap.add_argument("--plain-only", action="store_true", help="only the plain Scrapy baseline")
     ap.add_argument("--timeout", type=float, default=None, help="seconds allowed for each crawl")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="extra Scrapy setting for the project crawl (VALUE read as JSON when it parses)")
     ap.add_argument("--plain-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.plain_child:
-        return plain_child(json.loads(args.plain_child))
+        return plain_child(json.loads(Path(args.plain_child).read_text(encoding="utf-8")))
+    if args.plain_only:
+        with tempfile.TemporaryDirectory(prefix="muniaudit-national-") as tmp, serve_national_web(
+                args.sites, seed=args.seed, fault_share=args.fault_share, latency_s=args.latency, hang_s=30) as web:
+            plain = run_plain(web, Path(tmp), args.timeout)
+        plain["pages_per_second"] = round(plain["responses"] / plain["wall_seconds"], 1)
+        print(json.dumps({"sites": len(web.plans), "plain_scrapy": plain, "peak_child_memory_mb": child_peak_mb(),
+                          "cpu_seconds": round(child_cpu_seconds(), 1)}, indent=2))
+        return None
     result = national_run(args.sites, args.pages, args.seed, args.pg, args.latency, args.fault_share,
                           args.timeout, args.skip_plain, dict(_setting(s) for s in args.set))
     print(json.dumps(result, indent=2, ensure_ascii=False))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -44,7 +45,9 @@ def test_killed_run_resumes_to_the_same_result(tmp_path, web_slow):
     reference = subprocess.run(_run_args(ref_db, tmp_path / "ref"), capture_output=True, text=True, timeout=300)
     assert reference.returncode in (0, 3), reference.stderr[-2000:]
 
-    proc = subprocess.Popen(_run_args(db, tmp_path / "out"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # its own process group, so the kill takes the extraction workers too (as a crash or reboot would)
+    proc = subprocess.Popen(_run_args(db, tmp_path / "out"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
     engine = create_engine(db)
     deadline = time.time() + 120
     settled = 0
@@ -59,7 +62,7 @@ def test_killed_run_resumes_to_the_same_result(tmp_path, web_slow):
         if settled >= 2:
             break
     assert proc.poll() is None, "the run finished before it could be interrupted"
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     assert 2 <= settled < len(SITES)
 

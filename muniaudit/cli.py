@@ -518,9 +518,5 @@ def demo(out_dir: Path, render: str) -> None:
               f"Exportación JSON: {(out_dir / 'export.json').resolve()}")
 
 
-def entrypoint() -> None:
-    main()
-
-
 if __name__ == "__main__":
     main()

@@ -154,6 +154,3 @@ def rubric_for_report(rubric, lang: str = "es") -> dict:
                  for k in rubric.caps],
     }
 
-
-def default_engine(db: str | None) -> Engine:
-    return open_store(db)

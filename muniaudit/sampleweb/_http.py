@@ -6,6 +6,7 @@ import io
 import socket
 import struct
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 TYPES = {
@@ -102,3 +103,12 @@ def stop(servers: list[LoopbackServer]) -> None:
 def base_url(server: LoopbackServer, scheme: str = "http") -> str:
     host, port = server.server_address[:2]
     return f"{scheme}://{host}:{port}"
+
+
+def wait_for_interrupt() -> None:
+    """Block a `python -m ...server` command until Ctrl-C (the servers run in daemon threads)."""
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

@@ -263,16 +263,10 @@ def serve_fault_web(host: str = "127.0.0.1", delay_s: float = 30.0, drip_s: floa
 
 
 def main() -> None:
-    import time
-
     with serve_fault_web() as urls:
         print(f"http:  {urls['http']}/\nhttps: {urls['https']}/  (certificado autofirmado)\nCtrl-C para detener.",
               flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+        _http.wait_for_interrupt()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import posixpath
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -227,11 +226,7 @@ def main(argv: list[str] | None = None) -> None:
             site = web.sites[sid]
             print(f"{site.cvegeo:>6}  {sid:<12} {web.entry_url(sid):<32} {site.name}", flush=True)
         print("Ctrl-C para detener.", flush=True)
-        try:
-            while True:
-                time.sleep(3600)
-        except KeyboardInterrupt:
-            pass
+        _http.wait_for_interrupt()
 
 
 if __name__ == "__main__":

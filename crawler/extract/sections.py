@@ -220,14 +220,20 @@ def _classify(text: str, table) -> str | None:
     return None
 
 
-def citizen_report_tools(page: Page) -> list[Signal]:
-    """Links and working forms for complaints, reports and suggestions."""
+def _typed_links(page: Page, kind: str, table) -> list[Signal]:
+    """Links whose words match a (type, pattern) table, to a real target, outside legal-obligation rows."""
     signals = []
     for link in page.links:
         text = _link_words(link)
-        kind = _classify(text, keywords.REPORT_TOOL)
-        if kind and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
-            signals.append(_signal(page, "citizen_report_tool", link, {"type": kind}))
+        found = _classify(text, table)
+        if found and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
+            signals.append(_signal(page, kind, link, {"type": found}))
+    return signals
+
+
+def citizen_report_tools(page: Page) -> list[Signal]:
+    """Links and working forms for complaints, reports and suggestions."""
+    signals = _typed_links(page, "citizen_report_tool", keywords.REPORT_TOOL)
     for form, action in working_forms(page):
         context = _form_context(page, form)
         has_file = form.find("input", attrs={"type": "file"}) is not None
@@ -242,12 +248,7 @@ def citizen_report_tools(page: Page) -> list[Signal]:
 
 def citizen_evaluations(page: Page) -> list[Signal]:
     """Links to satisfaction surveys / service evaluations, and survey forms."""
-    signals = []
-    for link in page.links:
-        text = _link_words(link)
-        kind = _classify(text, keywords.EVALUATION)
-        if kind and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
-            signals.append(_signal(page, "citizen_evaluation", link, {"type": kind}))
+    signals = _typed_links(page, "citizen_evaluation", keywords.EVALUATION)
     for form, action in working_forms(page):
         context = _form_context(page, form)
         kind = _classify(context, keywords.EVALUATION)

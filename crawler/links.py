@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import posixpath
 import re
-import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from crawler.extract.text import fold
 
 # Link text / URL words that lead to what the audit needs; weights order the crawl frontier.
 PRIORITY_WORDS = {
@@ -28,12 +29,6 @@ SKIP_EXTENSIONS = {"css", "js", "ico", "woff", "woff2", "ttf", "eot", "map"}
 SESSION_PARAMS = {"phpsessid", "jsessionid", "sid", "sessionid", "session_id", "cfid", "cftoken", "aspsessionid"}
 TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_)", re.I)
 CALENDAR_HINT = re.compile(r"(calendar|calendario|agenda|month|mes|year|anio|date|fecha|day|dia)", re.I)
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents, for accent- and case-insensitive keyword matching."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
 def host_key(url: str) -> str:

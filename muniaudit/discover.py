@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -19,6 +18,8 @@ from functools import lru_cache
 from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from crawler.extract.text import fold
 
 STOPWORDS = {"de", "del", "la", "las", "los", "el", "y"}
 ABBREVIATIONS = {"san": "sn", "santa": "sta", "santo": "sto", "santiago": "stgo", "general": "gral",
@@ -36,12 +37,6 @@ NOT_MUNICIPAL = re.compile(r"^(www\.)?(transparencia|infomex|itei|itai|iaip|ivai
 USER_AGENT = "muniaudit-discover/1.0 (+https://github.com/muniaudit/muniaudit)"
 OK_THRESHOLD = 0.6
 CSV_COLUMNS = ("cvegeo", "url", "confidence", "reasons", "confirmed")
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII without accents: 'Tlajomulco de Zúñiga' -> 'tlajomulco de zuniga'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def domain_slug(name: str, sep: str = "") -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from crawler.extract.text import fold
 from muniaudit.urls import UrlError, normalise_site_url
 from store.models import Municipality
 
@@ -155,11 +156,8 @@ def list_municipalities(session: Session, state: str | None = None, has_url: boo
     return rows
 
 
-def _fold(text: str) -> str:
-    import unicodedata
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn").strip(" .")
-
-
 def _state_matches(m: Municipality, wanted: str) -> bool:
-    w = _fold(wanted)
-    return w in (m.state_code, _fold(m.state_name), _fold(m.state_abbr)) or (w.isdigit() and w.zfill(2) == m.state_code)
+    def key(text: str) -> str:
+        return fold(text).strip(" .")      # "Jal." and "jal" name the same state
+    w = key(wanted)
+    return w in (m.state_code, key(m.state_name), key(m.state_abbr)) or (w.isdigit() and w.zfill(2) == m.state_code)

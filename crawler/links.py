@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
+from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
 from crawler.extract.text import fold
 
 # Link text / URL words that lead to what the audit needs; weights order the crawl frontier.
@@ -19,11 +20,9 @@ PRIORITY_WORDS = {
     "normatividad": 10, "presidente": 15, "presidenta": 15, "ayuntamiento": 10, "tramites": 10,
     "descargas": 20, "estadistica": 15, "datos": 15, "app": 5,
 }
-FILE_EXTENSIONS = {
-    "csv", "xlsx", "xls", "ods", "json", "xml", "geojson", "kml", "kmz", "shp", "zip", "rar", "7z",
-    "pdf", "doc", "docx", "ppt", "pptx", "odt", "txt", "rtf",
-    "jpg", "jpeg", "png", "gif", "webp", "svg", "mp4", "mp3", "avi", "mov", "exe", "apk", "dwg",
-}
+# Files are probed (HEAD / ranged GET), never fetched as pages: every format the extractor knows as a dataset
+# or document, plus media and binaries that are neither.
+FILE_EXTENSIONS = FILE_FORMATS | DOCUMENT_FORMATS | {"webp", "svg", "mp4", "mp3", "avi", "mov", "exe", "apk", "dwg"}
 DATA_SAMPLE_EXTENSIONS = {"csv", "json", "geojson", "xml", "txt"}   # small ranged GET confirms the format
 SKIP_EXTENSIONS = {"css", "js", "ico", "woff", "woff2", "ttf", "eot", "map"}
 SESSION_PARAMS = {"phpsessid", "jsessionid", "sid", "sessionid", "session_id", "cfid", "cftoken", "aspsessionid"}

@@ -195,7 +195,7 @@ def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> Non
         for key in cvegeos:
             if session.get(Municipality, key) is None:
                 fail(f"--cvegeo {key}: clave INEGI desconocida")
-        keys = cvegeos or [m for m in _enabled_with_url(obj)]
+        keys = cvegeos or _enabled_with_url(obj)
         if allow_private:
             return
         for key in keys:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html.parser import HTMLParser
 
 import jsonschema
@@ -54,8 +55,8 @@ def test_failing_site_is_unreachable_not_zero(demo):
     failing = by_name["Mineral de la Cumbre"]
     assert failing["score"] is None and failing["score_status"] == "unreachable"
     assert failing["crawl"]["status"] == "unreachable"
-    page = _text(out / "m" / f"{failing['cvegeo']}.html")
-    assert "no disponible" in page.lower()
+    assert "Sitio no disponible" in _text(out / "m" / f"{failing['cvegeo']}.html")
+    assert "Sitio no disponible" not in _text(out / "m" / f"{by_name['San Tadeo Xochiapa']['cvegeo']}.html")
 
 
 def test_js_only_site_is_reported_as_needing_rendering_not_empty(demo):
@@ -63,7 +64,15 @@ def test_js_only_site_is_reported_as_needing_rendering_not_empty(demo):
     js = by_name["Nuevo Amanecer"]
     assert js["crawl"]["status"] == "partial" and js["crawl"]["pages_needing_render"] >= 1
     assert js["score_status"] == "incomplete" and js["pending_points"] > 0
-    assert "JavaScript" in _text(out / "m" / f"{js['cvegeo']}.html")
+    # the page says how many pages need JavaScript: at least one here, none on a plain HTML site
+    assert _needing_js(out, js) >= 1
+    assert _needing_js(out, by_name["San Tadeo Xochiapa"]) == 0
+
+
+def _needing_js(out, municipality: dict) -> int:
+    match = re.search(r"requieren JavaScript\s+(\d+)", _text(out / "m" / f"{municipality['cvegeo']}.html"))
+    assert match, "the crawl facts on the municipality page name the pages that need JavaScript"
+    return int(match.group(1))
 
 
 def test_report_site_has_every_page(demo):

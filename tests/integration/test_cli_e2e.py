@@ -62,7 +62,12 @@ def test_crawl_audit_report_export_on_imported_registry(tmp_path, web, sqlite_ur
     # re-audit with the second rubric without re-crawling
     run_cli("audit", "--rubric", "transparencia-obligaciones", db=sqlite_url, check=True)
     second = json.loads(run_cli("export", "--rubric", "transparencia-obligaciones", db=sqlite_url, check=True).stdout)
-    assert second["rubric"]["id"] != doc["rubric"]["id"]
+    assert second["rubric"]["id"] == "transparencia-obligaciones" != doc["rubric"]["id"]
+    again = {m["cvegeo"]: m for m in second["municipalities"]}
+    assert again["14097"]["crawl"]["run_id"] == by_key["14097"]["crawl"]["run_id"]       # same crawl, not a new one
+    assert again["14097"]["signals"] == by_key["14097"]["signals"]
+    first_ids = {c["id"] for c in by_key["14097"]["criteria"]}
+    assert again["14097"]["criteria"] and first_ids.isdisjoint(c["id"] for c in again["14097"]["criteria"])
     jsonschema.validate(second, SCHEMA)
 
 

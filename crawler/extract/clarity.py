@@ -1,7 +1,6 @@
 """Readability of data-section pages (clarity) and mobile-friendliness (responsive)."""
 from __future__ import annotations
 
-from bisect import bisect_left
 from itertools import accumulate
 
 import textstat
@@ -17,7 +16,7 @@ _BOILERPLATE = ("nav", "header", "footer", "aside", "form", "script", "style", "
 
 def main_text(page: Page) -> str:
     """Prose paragraphs of <main>/<article> (else body) without navigation, header, footer and forms."""
-    root = page.find("main") or page.find("article") or page.find("body")
+    root = next((el for el in map(page.find, ("main", "article", "body")) if el is not None), None)
     if root is None:
         return ""
     # The root's subtree as if cut out of the page (only its own ancestors hide text) with the boilerplate
@@ -33,9 +32,7 @@ def main_text(page: Page) -> str:
     for p in index.find_all("p"):
         if removed[index.start[id(p)]]:
             continue
-        lo = bisect_left(index.string_pos, index.start[id(p)])
-        hi = bisect_left(index.string_pos, index.end[id(p)], lo)
-        texts = [str(index.strings[i]) for i in range(lo, hi) if index.visible[i] and not removed[index.string_pos[i]]]
+        texts = [t.value for t in index.strings_in(p) if t.visible and not removed[t.position]]
         paragraphs.append(squash(" ".join(texts)))
     prose = [p if p.endswith((".", "!", "?", ":")) else p + "." for p in paragraphs
              if len(p.split()) >= MIN_PARAGRAPH_WORDS]
@@ -62,9 +59,10 @@ def responsive(page: Page) -> list[Signal]:
     if not page.ctx.is_home:
         return []
     meta = next((m for m in page.find_all("meta") if _is_viewport_name(m.get("name"))), None)
-    has_viewport = bool(meta and "width" in (meta.get("content") or "").lower())
+    content = (meta.get("content") or "") if meta is not None else ""
+    has_viewport = "width" in content.lower()
     return [Signal("responsive", page.ctx.url, page.ctx.url, True, {"viewport": has_viewport, "identity": "responsive"},
-                   (meta.get("content") or "") if meta else "")]
+                   content)]
 
 
 def _is_viewport_name(value) -> bool:

@@ -4,14 +4,12 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from bs4 import NavigableString, Tag
-
 from crawler.extract import keywords, urls
-from crawler.extract.dom import Page
+from crawler.extract.dom import Page, TextNode, class_names
 from crawler.extract.pagekind import is_participation_page
 from crawler.extract.sections import working_forms
 from crawler.extract.social import Rejected, parse_account, platform_of
-from crawler.extract.text import fold, squash
+from crawler.extract.text import fold
 from crawler.extract.types import Signal
 
 _EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b")
@@ -80,30 +78,20 @@ def digits_key(shown: str) -> str:
     return digits
 
 
-def _phone_cue(before: str, el: NavigableString | None) -> bool:
+def _phone_cue(page: Page, before: str, node: TextNode | None) -> bool:
     """A phone cue ('Tel:', 'Teléfono', a phone icon, an <address>) right before the number."""
     if keywords.PHONE_CUE.search(fold(before[-40:])):
         return True
-    if el is None:
+    if node is None:
         return False
-    if el.find_parent("address") is not None:
+    if node.has_ancestor("address"):
         return True
-    for sibling in _previous_elements(el, 3):
-        classes = " ".join(sibling.get("class") or []).lower() if isinstance(sibling, Tag) else ""
+    # the three elements before the text (its own element and a preceding icon among them)
+    for el in page.index.elements_before(node.position, 3):
+        classes = class_names(el).lower()
         if "phone" in classes or "tel" in classes.split("-") or "telefono" in classes:
             return True
     return False
-
-
-def _previous_elements(el: NavigableString, limit: int):
-    """Up to `limit` elements before el (siblings first), to find a preceding icon."""
-    count = 0
-    for node in el.previous_elements:
-        if isinstance(node, Tag):
-            yield node
-            count += 1
-            if count >= limit:
-                return
 
 
 def phones(page: Page) -> list[str]:
@@ -115,15 +103,16 @@ def phones(page: Page) -> list[str]:
             number = unquote(raw[4:]).strip()
             if len(re.sub(r"\D", "", number)) >= 7:
                 found.setdefault(digits_key(number), number)
-    for node, visible in page.index.strings_in(page.find("body") or page.soup):
-        if visible and type(node) is NavigableString:  # plain text: not a comment, script or CDATA
-            _phones_in_text(node, found)
+    body = page.body()
+    for node in page.index.strings_in(body) if body is not None else ():
+        if node.plain:  # visible page text: not a comment, script or template
+            _phones_in_text(page, node, found)
     return list(found.values())
 
 
-def _phones_in_text(node: NavigableString, found: dict[str, str]) -> None:
+def _phones_in_text(page: Page, node: TextNode, found: dict[str, str]) -> None:
     """Numbers in one text node: the first needs a cue, the next may be chained with '/'."""
-    text = str(node)
+    text = node.value
     last_end = None
     for match in _PHONE_RE.finditer(text):
         shown = match.group(0).strip()
@@ -131,7 +120,7 @@ def _phones_in_text(node: NavigableString, found: dict[str, str]) -> None:
         if not 7 <= len(digits) <= 13 or _looks_like_years(shown):
             continue
         chained = last_end is not None and _CHAINED_RE.match(text[last_end:match.start()])
-        if chained or _phone_cue(text[: match.start()], node if match.start() < 40 else None):
+        if chained or _phone_cue(page, text[: match.start()], node if match.start() < 40 else None):
             found.setdefault(digits_key(shown), shown)
             last_end = match.end()
 
@@ -146,11 +135,12 @@ def contact_forms(page: Page) -> list[tuple[str, str]]:
     """(action, snippet) for forms that submit a message: a textarea plus an e-mail or name field."""
     found = []
     for form, action in working_forms(page):
-        if form.find("textarea") is None:
+        if next(form.iterdescendants("textarea"), None) is None:
             continue
-        inputs = [(i.get("type") or "text").lower() + " " + (i.get("name") or "").lower() for i in form.find_all("input")]
+        inputs = [(i.get("type") or "text").lower() + " " + (i.get("name") or "").lower()
+                  for i in form.iterdescendants("input")]
         if any("email" in i or "correo" in i or "nombre" in i or "name" in i for i in inputs):
-            found.append((action, squash(form.get_text(" "))[:120]))
+            found.append((action, page.text_of(form)[:120]))
     return found
 
 
@@ -186,7 +176,7 @@ def _tool(page: Page, kind: str, url: str, snippet: str) -> Signal:
 def communication_tools(page: Page, addresses: list[str]) -> list[Signal]:
     """Chat widgets, WhatsApp links, mailboxes and e-mail addresses offered to citizens."""
     signals = []
-    markup = " ".join(str(s.get("src") or "") + s.get_text() for s in page.find_all("script")).lower()
+    markup = " ".join((s.get("src") or "") + page.raw_text(s) for s in page.find_all("script")).lower()
     for marker in _CHAT_MARKERS:
         if marker in markup:
             signals.append(_tool(page, "chat", page.ctx.url, marker))

@@ -1,11 +1,8 @@
 """Downloadable files (dataset): format, machine readability, the heading they are listed under."""
 from __future__ import annotations
 
-from bs4 import Tag
-
 from crawler.extract import urls
-from crawler.extract.dom import Page
-from crawler.extract.text import squash
+from crawler.extract.dom import Element, Page
 from crawler.extract.types import Signal
 
 KIND = "dataset"
@@ -48,18 +45,14 @@ def is_machine_readable(fmt: str) -> bool:
     return fmt in FILE_FORMATS
 
 
-def _heading_level(tag: Tag) -> int:
+def _heading_level(tag: Element) -> int:
     """1..6 for h1..h6."""
-    return int(tag.name[1])
+    return int(tag.tag[1])
 
 
-def collection_and_topic(el: Tag, page: Page | None = None) -> tuple[str, str]:
-    """Nearest preceding heading (collection) and the higher-level heading above it (topic).
-
-    With the page, headings are looked up in its document-order index instead of searched backwards.
-    """
-    previous = page.index.previous if page is not None else (lambda tag, names: tag.find_previous(names))
-    text = page.text_of if page is not None else (lambda tag: squash(tag.get_text(" ")))
+def collection_and_topic(el: Element, page: Page) -> tuple[str, str]:
+    """Nearest preceding heading (collection) and the higher-level heading above it (topic)."""
+    previous, text = page.index.previous, page.text_of
     heading = previous(el, _HEADINGS)
     if heading is None:
         return "", ""

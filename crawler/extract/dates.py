@@ -90,8 +90,7 @@ def _dateparser_fallback(window: str) -> date | None:
 
 def _text_blocks(page: Page) -> list[str]:
     """Visible text joined per block-level element, so a cue and its date stay together."""
-    body = page.find("body") or page.soup
-    return [" ".join(page.visible_strings(body))]
+    return [" ".join(page.visible_strings(page.body()))]
 
 
 def last_modified(headers: dict[str, str]) -> date | None:
@@ -123,15 +122,15 @@ def dataset_dates(page: Page) -> list[tuple[date, str, str]]:
     # A block that encloses another dated block is a list of datasets, not one dataset's own block.
     blocks = [c[0] for c in candidates.values()]
     return [(when, url, snippet) for block, when, url, snippet in candidates.values()
-            if not any(other is not block and any(p is block for p in other.parents) for other in blocks)]
+            if not any(other is not block and any(p is block for p in other.iterancestors()) for other in blocks)]
 
 
 def _dated_block(page: Page, el):
     """The nearest small ancestor of a file link whose text carries an update cue and a date."""
     block = el
     for _ in range(_BLOCK_LEVELS):
-        block = block.parent
-        if block is None or block.name in ("body", "html"):
+        block = block.getparent()
+        if block is None or block.tag in ("body", "html"):
             return None
         text = " ".join(page.visible_strings(block))
         if len(text) > _BLOCK_MAX_CHARS:

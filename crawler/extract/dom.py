@@ -1,4 +1,20 @@
-"""Parse a page once and expose what the detectors share: links, headings, visible text."""
+"""Parse a page once and expose what the detectors share: links, headings, visible text.
+
+The detectors read lxml's own tree. Until 0.x they read a BeautifulSoup tree built by BeautifulSoup's "lxml"
+builder, which drives the same libxml2 HTML parser with the same options, so the elements are the same; what
+BeautifulSoup added was a Python object per node (≈ 10 ms per page, half the extraction time). The text rules
+BeautifulSoup applied are kept here, so every signal, snippet and diagnostic stays byte-identical
+(`python -m benchmarks.extract_speed` prints the digest that shows it):
+
+- a text node made only of ASCII whitespace becomes one "\\n" (if it had a newline) or one " ", except inside
+  <pre> and <textarea>;
+- `text_of`/`get_text` skip comments and processing instructions, and the text of <script>, <style>,
+  <template>, <rt> and <rp> unless asked for that element itself (a <script>'s text is its code);
+- "visible" text additionally skips everything inside script, style, noscript, template, head, title, meta, svg.
+
+Raw bytes are decoded as BeautifulSoup decodes them (its EncodingDetector: BOM, declared charset, detected
+charset, UTF-8, Windows-1252), so a page handed over undecoded reads the same as before.
+"""
 from __future__ import annotations
 
 from bisect import bisect_left
@@ -8,109 +24,174 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4.dammit import EncodingDetector
+from lxml import etree
 
 from crawler.extract import urls
 from crawler.extract.text import fold, squash
 from crawler.extract.types import PageContext
 
+Element = etree._Element  # noqa: SLF001 - lxml's public element type has only this name
+
 # Text inside these elements is never shown to a reader.
 INVISIBLE = ("script", "style", "noscript", "template", "head", "title", "meta", "svg")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _INVISIBLE_SET = frozenset(INVISIBLE)
-# String nodes that are never text a reader sees, whatever their parent.
-_NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
-_HINT_CHILDREN = frozenset({"img", "i", "span", "svg"})
+# Elements whose text is not page text (BeautifulSoup's string containers): code, styles, templates, ruby notes.
+_CONTAINERS = frozenset({"script", "style", "template", "rt", "rp"})
+_PRESERVE_WHITESPACE = frozenset({"pre", "textarea"})
+_ASCII_SPACES = " \n\t\f\r"
+_HINT_CHILDREN = ("img", "i", "span", "svg")
+
+
+class TextNode:
+    """One run of text in document order: an element's .text or a child's .tail, as a reader meets it."""
+
+    __slots__ = ("value", "owner", "position", "visible", "container")
+
+    def __init__(self, value: str, owner: Element, position: int, visible: bool, container: str) -> None:
+        self.value = value          # the text (whitespace-only runs collapsed as described above)
+        self.owner = owner          # the element the text sits in
+        self.position = position    # document-order position (shared numbering with elements)
+        self.visible = visible      # a reader sees it (no invisible ancestor)
+        self.container = container  # innermost script/style/template/rt/rp around it, "" for page text
+
+    @property
+    def plain(self) -> bool:
+        """Visible page text (not code, styles, templates or ruby notes)."""
+        return self.visible and not self.container
+
+    def has_ancestor(self, name: str) -> bool:
+        """True if the text sits inside a `name` element."""
+        return self.owner.tag == name or any(True for _ in self.owner.iterancestors(name))
+
+    def __str__(self) -> str:
+        return self.value
 
 
 class DocIndex:
     """One document-order walk of a tree, so detectors never search the tree again.
 
-    Every node gets a position (its index in document order, as BeautifulSoup's next_element chain visits
-    it); a tag's subtree is the position range [start, end). Tags are grouped by name and string nodes are
-    flagged visible (no script/style/head/... ancestor, not a comment), so "all <form>s", "the nearest
-    heading before this link" and "visible text of this block" are list lookups and bisections.
+    Every element and every text run gets a position in document order; an element's subtree is the position
+    range [start, end). Elements are grouped by tag name and text runs carry their visibility, so "all
+    <form>s", "the nearest heading before this link" and "visible text of this block" are list lookups and
+    bisections. Comments and processing instructions are skipped (their tails are text like any other).
     """
 
-    def __init__(self, root: Tag) -> None:
+    def __init__(self, root: Element | None) -> None:
         self.root = root
-        self.start: dict[int, int] = {}          # id(tag) -> position of the tag
-        self.end: dict[int, int] = {}            # id(tag) -> position after its last descendant
-        self.by_name: dict[str, list[Tag]] = defaultdict(list)
-        self.tags: list[Tag] = []                # every tag below the root, document order
-        self.string_pos: list[int] = []          # positions of all string nodes
-        self.strings: list[NavigableString] = []
-        self.visible: list[bool] = []            # parallel to strings: visible_strings() would yield it
-        exit_marker = object()
-        work: list[Any] = [root]
-        hidden = 0
-        position = 0
-        while work:
-            node = work.pop()
-            if node is exit_marker:
-                tag = work.pop()
-                self.end[id(tag)] = position
-                if tag.name in _INVISIBLE_SET:
-                    hidden -= 1
-                continue
-            if isinstance(node, Tag):
-                self.start[id(node)] = position
-                if node is not root:
-                    self.tags.append(node)
-                    self.by_name[node.name].append(node)
-                if node.name in _INVISIBLE_SET:
-                    hidden += 1
-                work.append(node)
-                work.append(exit_marker)
-                work.extend(reversed(node.contents))
-            else:
-                self.string_pos.append(position)
-                self.strings.append(node)
-                self.visible.append(not hidden and not isinstance(node, _NOT_TEXT))
-            position += 1
-        self._by_names: dict[tuple[str, ...], tuple[list[int], list[Tag]]] = {}
+        self.start: dict[int, int] = {}          # id(element) -> position of the element
+        self.end: dict[int, int] = {}            # id(element) -> position after its last descendant
+        self.by_name: dict[str, list[Element]] = defaultdict(list)
+        self.tags: list[Element] = []            # every element of the tree, root included, document order
+        self.tag_pos: list[int] = []             # parallel to tags
+        self.texts: list[TextNode] = []          # every text run, document order
+        self.string_pos: list[int] = []          # parallel to texts
+        if root is not None:
+            self._walk(root)
+        self._by_names: dict[tuple[str, ...], tuple[list[int], list[Element]]] = {}
 
-    def find_all(self, names: str | Iterable[str]) -> list[Tag]:
-        """Tags with one of these names, in document order (like soup.find_all(names))."""
+    def _walk(self, root: Element) -> None:
+        hidden = preserve = 0
+        containers: list[str] = []
+        position = 0
+
+        def add_text(value: str | None, owner: Element) -> None:
+            nonlocal position
+            if not value:
+                return
+            if not preserve and not value.strip(_ASCII_SPACES):
+                value = "\n" if "\n" in value else " "
+            node = TextNode(value, owner, position, not hidden, containers[-1] if containers else "")
+            self.texts.append(node)
+            self.string_pos.append(position)
+            position += 1
+
+        # The stack holds elements to enter, and (element,) tuples to leave.
+        work: list[Any] = [root]
+        while work:
+            item = work.pop()
+            if item.__class__ is tuple:
+                el = item[0]
+                name = el.tag
+                self.end[id(el)] = position
+                hidden -= name in _INVISIBLE_SET
+                preserve -= name in _PRESERVE_WHITESPACE
+                if name in _CONTAINERS:
+                    containers.pop()
+                if el is not root:
+                    add_text(el.tail, el.getparent())
+                continue
+            name = item.tag
+            if not isinstance(name, str):           # comment or processing instruction: only its tail is text
+                if item is not root:
+                    add_text(item.tail, item.getparent())
+                continue
+            self.start[id(item)] = position
+            self.tags.append(item)
+            self.tag_pos.append(position)
+            self.by_name[name].append(item)
+            position += 1
+            hidden += name in _INVISIBLE_SET
+            preserve += name in _PRESERVE_WHITESPACE
+            if name in _CONTAINERS:
+                containers.append(name)
+            add_text(item.text, item)
+            work.append((item,))
+            work.extend(reversed(item))
+
+    def find_all(self, names: str | Iterable[str]) -> list[Element]:
+        """Elements with one of these names, in document order."""
         if isinstance(names, str):
             return list(self.by_name.get(names, ()))
         return self._positioned(tuple(names))[1]
 
-    def first(self, name: str) -> Tag | None:
-        """First tag with this name (like soup.find(name))."""
+    def first(self, name: str) -> Element | None:
+        """First element with this name."""
         found = self.by_name.get(name)
         return found[0] if found else None
 
-    def _positioned(self, names: tuple[str, ...]) -> tuple[list[int], list[Tag]]:
-        """(positions, tags) of tags with one of these names, document order; cached per name tuple."""
+    def _positioned(self, names: tuple[str, ...]) -> tuple[list[int], list[Element]]:
+        """(positions, elements) with one of these names, document order; cached per name tuple."""
         cached = self._by_names.get(names)
         if cached is None:
             tags = sorted((t for n in set(names) for t in self.by_name.get(n, ())), key=lambda t: self.start[id(t)])
             cached = self._by_names[names] = ([self.start[id(t)] for t in tags], tags)
         return cached
 
-    def previous(self, el: Tag, names: tuple[str, ...]) -> Tag | None:
-        """Closest tag with one of these names before el in document order, ancestors included
-        (like el.find_previous(names))."""
+    def previous(self, el: Element, names: tuple[str, ...]) -> Element | None:
+        """Closest element with one of these names that starts before el, ancestors included."""
         positions, tags = self._positioned(names)
         i = bisect_left(positions, self.start[id(el)])
         return tags[i - 1] if i else None
 
-    def visible_strings(self, el: Tag) -> list[str]:
-        """visible_strings(el) from the index (el must belong to the indexed tree)."""
-        lo = bisect_left(self.string_pos, self.start[id(el)])
-        hi = bisect_left(self.string_pos, self.end[id(el)], lo)
-        strings, visible = self.strings, self.visible
-        return [str(strings[i]) for i in range(lo, hi) if visible[i]]
+    def elements_before(self, position: int, limit: int) -> list[Element]:
+        """Up to `limit` elements that start before `position`, nearest first (ancestors included)."""
+        i = bisect_left(self.tag_pos, position)
+        return self.tags[max(0, i - limit):i][::-1]
 
-    def strings_in(self, el: Tag) -> list[tuple[NavigableString, bool]]:
-        """(string node, visible) for every string node below el, document order."""
+    def _text_range(self, el: Element) -> tuple[int, int]:
         lo = bisect_left(self.string_pos, self.start[id(el)])
-        hi = bisect_left(self.string_pos, self.end[id(el)], lo)
-        return list(zip(self.strings[lo:hi], self.visible[lo:hi], strict=True))
+        return lo, bisect_left(self.string_pos, self.end[id(el)], lo)
 
-    def count_in(self, el: Tag, name: str) -> int:
-        """Number of `name` tags strictly below el (like len(el.find_all(name)))."""
+    def visible_strings(self, el: Element) -> list[str]:
+        """Visible text runs below el, document order (el must belong to the indexed tree)."""
+        lo, hi = self._text_range(el)
+        return [t.value for t in self.texts[lo:hi] if t.visible]
+
+    def strings_in(self, el: Element) -> list[TextNode]:
+        """Every text run below el, document order."""
+        lo, hi = self._text_range(el)
+        return self.texts[lo:hi]
+
+    def get_text(self, el: Element, separator: str = "") -> str:
+        """Text of el: page text only, or for a script/style/template/rt/rp element its own kind of text."""
+        lo, hi = self._text_range(el)
+        wanted = el.tag if el.tag in _CONTAINERS else ""
+        return separator.join(t.value for t in self.texts[lo:hi] if t.container == wanted)
+
+    def count_in(self, el: Element, name: str) -> int:
+        """Number of `name` elements strictly below el."""
         positions = self._positioned((name,))[0]
         start, end = self.start[id(el)], self.end[id(el)]
         return bisect_left(positions, end) - bisect_left(positions, start + 1)
@@ -120,7 +201,7 @@ class DocIndex:
 class Link:
     """One <a href> (or <area>) as a reader sees it."""
 
-    el: Tag
+    el: Element
     raw: str | None          # href as written
     url: str | None          # resolved absolute URL (None when unresolvable)
     text: str                # visible text, squashed
@@ -142,14 +223,14 @@ class Page:
     """A parsed HTML page plus its context."""
 
     ctx: PageContext
-    soup: BeautifulSoup
+    root: Element | None                      # the <html> element (None for an empty document)
     headers: dict[str, str] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def index(self) -> DocIndex:
         """Document-order index of the whole tree (built once, on first use)."""
-        return DocIndex(self.soup)
+        return DocIndex(self.root)
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Per-page cache for values several detectors derive (platforms, e-mails, block texts)."""
@@ -157,39 +238,47 @@ class Page:
             self._memo[key] = compute()
         return self._memo[key]
 
-    def text_of(self, el: Tag) -> str:
-        """squash(el.get_text(" ")), computed once per element."""
-        return self.memo(("text", id(el)), lambda: squash(el.get_text(" ")))
+    def text_of(self, el: Element) -> str:
+        """Squashed text of an element, computed once per element."""
+        return self.memo(("text", id(el)), lambda: squash(self.index.get_text(el, " ")))
 
-    def find_all(self, names: str | Iterable[str]) -> list[Tag]:
-        """Tags with one of these names, in document order."""
+    def raw_text(self, el: Element, separator: str = "") -> str:
+        """Unsquashed text of an element (a <script>'s code, a block's lines)."""
+        return self.index.get_text(el, separator)
+
+    def find_all(self, names: str | Iterable[str]) -> list[Element]:
+        """Elements with one of these names, in document order."""
         return self.index.find_all(names)
 
-    def find(self, name: str) -> Tag | None:
-        """First tag with this name."""
+    def find(self, name: str) -> Element | None:
+        """First element with this name."""
         return self.index.first(name)
 
-    def visible_strings(self, el: Tag | None = None) -> list[str]:
-        """Visible text nodes below el (default: the whole document), document order."""
-        return self.index.visible_strings(self.soup if el is None else el)
+    def body(self) -> Element | None:
+        """<body>, else the whole document."""
+        return self.find("body") if self.find("body") is not None else self.root
+
+    def visible_strings(self, el: Element | None = None) -> list[str]:
+        """Visible text runs below el (default: the whole document), document order."""
+        el = self.root if el is None else el
+        return [] if el is None else self.index.visible_strings(el)
 
     @cached_property
     def links(self) -> list[Link]:
         """All anchors with an href attribute, in document order."""
         found = []
         for el in self.find_all(["a", "area"]):
-            if not el.has_attr("href"):
-                continue
             raw = el.get("href")
-            raw = raw if isinstance(raw, str) else " ".join(raw or [])
-            found.append(Link(el, raw, urls.resolve(self.ctx.url, raw), squash(el.get_text(" ")), element_hint(el)))
+            if raw is None:
+                continue
+            found.append(Link(el, raw, urls.resolve(self.ctx.url, raw), self.text_of(el), element_hint(el)))
         return found
 
     @cached_property
     def title(self) -> str:
         """Text of <title>."""
         tag = self.find("title")
-        return squash(tag.get_text(" ")) if tag else ""
+        return self.text_of(tag) if tag is not None else ""
 
     @cached_property
     def headings(self) -> list[str]:
@@ -200,7 +289,7 @@ class Page:
     def main_heading(self) -> str:
         """First h1, else first heading."""
         h1 = self.find("h1")
-        if h1:
+        if h1 is not None:
             return self.text_of(h1)
         return self.headings[0] if self.headings else ""
 
@@ -223,9 +312,30 @@ class Page:
 
 
 def parse(html: str | bytes, ctx: PageContext, headers: dict[str, str] | None = None) -> Page:
-    """Parse HTML with lxml; comments become Comment nodes and are never read as links."""
-    soup = BeautifulSoup(html or "", "lxml")
-    return Page(ctx=ctx, soup=soup, headers=normalise_headers(headers))
+    """Parse HTML with libxml2 (lxml); comments are never read as links or text."""
+    return Page(ctx=ctx, root=parse_tree(html), headers=normalise_headers(headers))
+
+
+def parse_tree(html: str | bytes | None) -> Element | None:
+    """The <html> element of a document (None when there is no markup at all)."""
+    if not html:
+        return None
+    if isinstance(html, str):
+        return _feed(html[1:] if html.startswith("\ufeff") else html, None)
+    detector = EncodingDetector(html, is_html=True)
+    for encoding in detector.encodings:
+        try:
+            return _feed(detector.markup, encoding)
+        except (UnicodeDecodeError, LookupError, etree.ParserError):
+            continue   # a wrong guess: libxml2 could not decode with it, try the next
+    return _feed(html.decode("utf-8", "replace"), None)
+
+
+def _feed(markup: str | bytes, encoding: str | None) -> Element | None:
+    """libxml2's HTML parser in recover mode, fed like BeautifulSoup's lxml builder feeds it."""
+    parser = etree.HTMLParser(recover=True, encoding=encoding)
+    parser.feed(markup)
+    return parser.close()
 
 
 def normalise_headers(headers) -> dict[str, str]:
@@ -239,42 +349,16 @@ def normalise_headers(headers) -> dict[str, str]:
     return out
 
 
-def visible_strings(root: Tag):
-    """Yield text nodes a reader would see (no scripts, styles or comments); Page.visible_strings is faster."""
-    for node in root.find_all(string=True):
-        if isinstance(node, _NOT_TEXT):
-            continue
-        if any(p.name in INVISIBLE for p in node.parents if isinstance(p, Tag)):
-            continue
-        yield str(node)
+def class_names(el: Element) -> str:
+    """The element's class attribute, words separated by single spaces."""
+    return " ".join((el.get("class") or "").split())
 
 
-def element_hint(el: Tag) -> str:
+def element_hint(el: Element) -> str:
     """title / aria-label / img alt / icon class names of an element, for links with no text."""
-    parts = [el.get("title"), el.get("aria-label")]
-    classes = el.get("class") or []
-    parts.append(" ".join(classes))
-    for child in el.descendants:
-        if not isinstance(child, Tag) or child.name not in _HINT_CHILDREN:
-            continue
-        parts += [child.get("alt"), child.get("title"), child.get("aria-label"), " ".join(child.get("class") or [])]
-        if child.name == "img":
+    parts = [el.get("title"), el.get("aria-label"), class_names(el)]
+    for child in el.iterdescendants(*_HINT_CHILDREN):
+        parts += [child.get("alt"), child.get("title"), child.get("aria-label"), class_names(child)]
+        if child.tag == "img":
             parts.append(child.get("src"))
     return squash(" ".join(p for p in parts if isinstance(p, str)))
-
-
-def nearest_heading(el: Tag, levels: tuple[str, ...] = HEADINGS) -> Tag | None:
-    """Closest heading before el in document order."""
-    return el.find_previous(levels)
-
-
-def folded_context(el: Tag, max_chars: int = 300) -> str:
-    """Folded text of the smallest ancestor block that holds more than the element itself."""
-    own = squash(el.get_text(" "))
-    for parent in el.parents:
-        if not isinstance(parent, Tag) or parent.name in ("html", "body"):
-            break
-        text = squash(parent.get_text(" "))
-        if len(text) > len(own) + 3:
-            return fold(text[:max_chars])
-    return fold(own)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from crawler.extract import urls
-from crawler.extract.dom import Page
+from crawler.extract.dom import Page, class_names
 from crawler.extract.types import Signal
 
 KIND = "platform"
@@ -38,9 +38,9 @@ def _own_asset_urls(page: Page) -> list[str]:
     found = []
     for tag, attr in (("script", "src"), ("link", "href")):
         for el in page.find_all(tag):
-            if attr not in el.attrs:
+            if attr not in el.attrib:
                 continue
-            url = page.resolve(el[attr])
+            url = page.resolve(el.get(attr))
             if url and page.is_own(url):
                 found.append(url.lower())
     return found
@@ -64,9 +64,9 @@ def _detect(page: Page) -> list[str]:
         if any(p in a for a in assets for p in paths):
             names.append(name)
     for link in page.find_all("link"):
-        if "rel" not in link.attrs:
+        if "rel" not in link.attrib:
             continue
-        if "https://api.w.org/" in (link.get("rel") or []) and page.is_own(page.resolve(link.get("href"))):
+        if "https://api.w.org/" in link.get("rel").split() and page.is_own(page.resolve(link.get("href"))):
             names.append("wordpress")
     names += _app_markers(page)
     return sorted(set(names))
@@ -81,16 +81,16 @@ def _matches(el, attr: str, pattern: re.Pattern[str]) -> bool:
 def _app_markers(page: Page) -> list[str]:
     """Decidim / Consul / CKAN / Drupal fingerprints that live in the markup itself."""
     html = page.find("html")
-    html_attrs = " ".join(f"{k}={v}" for k, v in (html.attrs if html else {}).items())
+    html_attrs = " ".join(f"{k}={v}" for k, v in (html.attrib if html is not None else {}).items())
     body = page.find("body")
-    body_classes = " ".join(body.get("class") or []) if body else ""
+    body_classes = class_names(body) if body is not None else ""
     tags = page.index.tags
     anchors = page.find_all("a")
     found = []
-    if any("data-drupal-selector" in t.attrs for t in tags) or "drupal" in html_attrs.lower():
+    if any("data-drupal-selector" in t.attrib for t in tags) or "drupal" in html_attrs.lower():
         found.append("drupal")
     if _DECIDIM_CLASS.search(body_classes) or any(_matches(m, "name", _DECIDIM_META) for m in page.find_all("meta")) \
-            or any("data-decidim" in t.attrs for t in tags):
+            or any("data-decidim" in t.attrib for t in tags):
         found.append("decidim")
     if any(_matches(a, "href", _CONSUL_LINK) for a in anchors):
         found.append("consul")

@@ -4,11 +4,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bs4 import Tag
-
 from crawler.extract import keywords, urls
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
-from crawler.extract.dom import Link, Page
+from crawler.extract.dom import Element, Link, Page, class_names
 from crawler.extract.pagekind import is_data_section, url_words
 from crawler.extract.text import fold, has_fuzzy_word, squash
 from crawler.extract.types import Diagnostic, Signal
@@ -188,13 +186,13 @@ def participation(page: Page, platform: str | None) -> list[Signal]:
 
 def _under_participation_menu(page: Page, link: Link) -> bool:
     """True if the link sits in the submenu of a menu item labelled as participation."""
-    items = [p for p in link.el.parents if p.name == "li"][:3]
+    items = list(link.el.iterancestors("li"))[:3]
     for item in items:
-        parent_link = next((c for c in item.children if isinstance(c, Tag) and c.name == "a"), None)
+        parent_link = next(item.iterchildren("a"), None)
         if parent_link is None or parent_link is link.el:
             continue
         if page.memo(("sections.participation_item", id(parent_link)),
-                     lambda a=parent_link: participation_type(fold(a.get_text(" ")))) is not None:
+                     lambda a=parent_link: participation_type(fold(page.text_of(a)))) is not None:
             return True
     return False
 
@@ -236,9 +234,9 @@ def citizen_report_tools(page: Page) -> list[Signal]:
     signals = _typed_links(page, "citizen_report_tool", keywords.REPORT_TOOL)
     for form, action in working_forms(page):
         context = _form_context(page, form)
-        has_file = form.find("input", attrs={"type": "file"}) is not None
+        has_file = _first(form, "input", type="file") is not None
         kind = _classify(context, keywords.REPORT_TOOL)
-        if kind or (has_file and form.find("textarea")):
+        if kind or (has_file and _first(form, "textarea") is not None):
             data = {"type": "upload" if has_file else ("mailbox" if kind == "mailbox" else "form"),
                     "identity": f"citizen_report_tool:form:{action}"}
             signals.append(Signal("citizen_report_tool", action, page.ctx.url, page.ctx.is_home, data,
@@ -252,14 +250,19 @@ def citizen_evaluations(page: Page) -> list[Signal]:
     for form, action in working_forms(page):
         context = _form_context(page, form)
         kind = _classify(context, keywords.EVALUATION)
-        radios = len(form.find_all("input", attrs={"type": "radio"}))
-        if kind and (radios >= 2 or form.find("select")):
+        radios = sum(1 for i in form.iterdescendants("input") if i.get("type") == "radio")
+        if kind and (radios >= 2 or _first(form, "select") is not None):
             data = {"type": kind, "identity": f"citizen_evaluation:form:{action}"}
             signals.append(Signal("citizen_evaluation", action, page.ctx.url, page.ctx.is_home, data, context[:120]))
     return signals
 
 
-def working_forms(page: Page) -> Iterator[tuple[Tag, str]]:
+def _first(el: Element, name: str, type: str | None = None) -> Element | None:  # noqa: A002 - the attribute
+    """First `name` element below el (with this exact type attribute, when given)."""
+    return next((d for d in el.iterdescendants(name) if type is None or d.get("type") == type), None)
+
+
+def working_forms(page: Page) -> Iterator[tuple[Element, str]]:
     """(form, resolved action) for forms that submit somewhere real (not '#' or javascript:)."""
     for form in page.find_all("form"):
         raw = form.get("action")
@@ -271,14 +274,14 @@ def working_forms(page: Page) -> Iterator[tuple[Tag, str]]:
         yield form, urls.without_fragment(action)
 
 
-def _form_context(page: Page, form: Tag) -> str:
+def _form_context(page: Page, form: Element) -> str:
     """Folded text that describes a form: its legend/headings/labels, else the nearest heading before it."""
-    own = [form.find(["legend", "h1", "h2", "h3", "h4", "h5"])]
+    own = [next(form.iterdescendants("legend", "h1", "h2", "h3", "h4", "h5"), None)]
     heading = page.index.previous(form, ("h1", "h2", "h3", "h4", "h5", "legend"))
-    texts = [t.get_text(" ") for t in own + [heading] if t is not None]
-    texts += [form.get("id") or "", form.get("name") or "", " ".join(form.get("class") or [])]
-    texts += [b.get_text(" ") for b in form.find_all(["button", "label"])]
-    texts += [i.get("value") or "" for i in form.find_all("input", attrs={"type": "submit"})]
+    texts = [page.text_of(t) for t in own + [heading] if t is not None]
+    texts += [form.get("id") or "", form.get("name") or "", class_names(form)]
+    texts += [page.text_of(b) for b in form.iterdescendants("button", "label")]
+    texts += [i.get("value") or "" for i in form.iterdescendants("input") if i.get("type") == "submit"]
     return fold(" ".join(texts))
 
 
@@ -289,8 +292,9 @@ def search_tools(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
     """Site-search forms: an input type=search or a search-named field."""
     signals, diagnostics = [], []
     for form in page.find_all("form"):
-        field = form.find("input", attrs={"type": "search"}) or next(
-            (i for i in form.find_all("input") if (i.get("name") or "").lower() in SEARCH_NAMES
+        field = _first(form, "input", type="search")
+        field = field if field is not None else next(
+            (i for i in form.iterdescendants("input") if (i.get("name") or "").lower() in SEARCH_NAMES
              and (i.get("type") or "text").lower() in ("text", "search")), None)
         if field is None:
             continue

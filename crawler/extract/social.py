@@ -6,10 +6,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from bs4 import Tag
-
 from crawler.extract import urls
-from crawler.extract.dom import Link, Page
+from crawler.extract.dom import Element, Link, Page, class_names
 from crawler.extract.text import fold, squash
 from crawler.extract.types import Diagnostic, Signal
 
@@ -210,7 +208,7 @@ def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
 
 def _from_link(page: Page, link: Link, signals: list[Signal], diagnostics: list[Diagnostic]) -> None:
     """Classify one <a>: account, share widget, placeholder icon, malformed URL."""
-    classes = " ".join(link.el.get("class") or []).lower()
+    classes = class_names(link.el).lower()
     if urls.is_placeholder(link.raw):
         named = _platform_named_in(link.hint + " " + link.text)
         if named:
@@ -227,7 +225,7 @@ def _from_link(page: Page, link: Link, signals: list[Signal], diagnostics: list[
     _accept(page, link.el, link.raw or "", link.url, via, link.label, signals, diagnostics)
 
 
-def _accept(page: Page, el: Tag, raw: str, url: str | None, via: str, label: str,
+def _accept(page: Page, el: Element, raw: str, url: str | None, via: str, label: str,
             signals: list[Signal], diagnostics: list[Diagnostic]) -> None:
     """Parse an account URL and record it as social_profile or mayor_profile, else a diagnostic."""
     if url is None:
@@ -263,33 +261,34 @@ def _youtube_account_path(url: str) -> bool:
 def _plugin_targets(page: Page):
     """(element, account href, via) for Facebook page plug-ins and Twitter timelines not written as <a>."""
     for div in page.index.tags:
-        if "data-href" not in div.attrs:
+        if "data-href" not in div.attrib:
             continue
-        classes = " ".join(div.get("class") or []).lower()
-        if div.name != "a" and any(c in classes for c in ("fb-page", "fb-like-box", "fb-follow")):
-            yield div, div["data-href"], "plugin"
+        classes = class_names(div).lower()
+        if div.tag != "a" and any(c in classes for c in ("fb-page", "fb-like-box", "fb-follow")):
+            yield div, div.get("data-href"), "plugin"
     for frame in page.find_all("iframe"):
-        if "src" not in frame.attrs:
+        if "src" not in frame.attrib:
             continue
-        url = page.resolve(frame["src"])
+        url = page.resolve(frame.get("src"))
         if url and platform_of(url) == "facebook" and "/plugins/page" in url:
             href = (parse_qs(urlsplit(url).query).get("href") or [""])[0]
             if href:
                 yield frame, href, "plugin"
     for div in page.index.tags:
-        if "data-screen-name" in div.attrs and div.name != "a":
-            yield div, "https://x.com/" + div["data-screen-name"], "widget"
+        if "data-screen-name" in div.attrib and div.tag != "a":
+            yield div, "https://x.com/" + div.get("data-screen-name"), "widget"
 
 
 def _sdk_scripts(page: Page) -> list[Diagnostic]:
     """Script URLs of platform SDKs, recorded so a reviewer sees they were not counted."""
     found = []
     for script in page.find_all("script"):
-        if "src" not in script.attrs:
+        src = script.get("src")
+        if src is None:
             continue
-        url = page.resolve(script["src"]) or ""
+        url = page.resolve(src) or ""
         if any(urls.host_of(url) == h.split("/")[0] for h in SDK_HOSTS):
-            found.append(Diagnostic(KIND, script["src"], page.ctx.url, "sdk_script", {"platform": platform_of(url)}))
+            found.append(Diagnostic(KIND, src, page.ctx.url, "sdk_script", {"platform": platform_of(url)}))
     return found
 
 
@@ -313,7 +312,7 @@ def _platform_named_in(text: str, hosts_only: bool = False) -> str:
     return ""
 
 
-def mayor_person(el: Tag, label: str, page: Page | None = None) -> str | None:
+def mayor_person(el: Element, label: str, page: Page) -> str | None:
     """None if the account is not presented as the mayor's; else the person's name ('' when unnamed)."""
     own = fold(label)
     block = _small_block_text(el, page)
@@ -330,24 +329,19 @@ def mayor_person(el: Tag, label: str, page: Page | None = None) -> str | None:
     return ""
 
 
-def _small_block_text(el: Tag, page: Page | None = None) -> str:
-    """Text of the nearest ancestor that is a small card (few links), where a caption would sit.
-
-    With the page, link counts and texts come from its index and per-element cache.
-    """
-    if page is not None:
-        return page.memo(("social.small_block", id(el)), lambda: _small_block(el, page.index.count_in, page.text_of))
-    return _small_block(el, lambda tag, name: len(tag.find_all(name)), lambda tag: squash(tag.get_text(" ")))
+def _small_block_text(el: Element, page: Page) -> str:
+    """Text of the nearest ancestor that is a small card (few links), where a caption would sit."""
+    return page.memo(("social.small_block", id(el)), lambda: _small_block(el, page))
 
 
-def _small_block(el: Tag, count_in, text_of) -> str:
-    for depth, parent in enumerate(el.parents):
-        if depth > 3 or not isinstance(parent, Tag) or parent.name in ("body", "html", "nav", "header", "footer"):
+def _small_block(el: Element, page: Page) -> str:
+    for depth, parent in enumerate(el.iterancestors()):
+        if depth > 3 or parent.tag in ("body", "html", "nav", "header", "footer"):
             return ""
-        if count_in(parent, "a") > 4:
+        if page.index.count_in(parent, "a") > 4:
             return ""
-        text = text_of(parent)
-        if len(text) > len(text_of(el)) + 3:
+        text = page.text_of(parent)
+        if len(text) > len(page.text_of(el)) + 3:
             return text[:400] if len(text) < 400 else ""
     return ""
 

@@ -1,0 +1,49 @@
+"""The parsed page the detectors share: text rules, decoding and hostile markup."""
+from crawler.extract import extract_page
+from crawler.extract.dom import parse
+from crawler.extract.testing import ctx, page, signals_of
+
+
+def test_text_of_skips_comments_scripts_and_templates_but_visible_text_also_skips_head():
+    html = page("<p id='x'>Uno <!-- oculto --> dos<script>var tres = 3;</script>"
+                "<template><b>cuatro</b></template> cinco</p><noscript>seis</noscript>", title="Título")
+    parsed = parse(html, ctx())
+    p = parsed.find("p")
+    assert parsed.text_of(p) == "Uno dos cinco"
+    assert parsed.title == "Título"
+    assert "Título" not in parsed.visible_text and "seis" not in parsed.visible_text
+    assert "oculto" not in parsed.visible_text and "tres" not in parsed.visible_text
+    assert parsed.raw_text(parsed.find("script")) == "var tres = 3;"   # a script's own text is its code
+
+
+def test_text_after_a_comment_is_read():
+    # lxml keeps that text as the comment's tail: it must not be lost with the comment
+    found = signals_of(page("<p><!-- conmutador -->Tel. 55 1234 5678</p>"), "contact")
+    assert [s.data["value"] for s in found] == ["55 1234 5678"]
+
+
+def test_whitespace_only_runs_collapse_outside_pre():
+    parsed = parse(page("<div>\n   <span>a</span>\t <span>b</span></div><pre>\n   </pre>"), ctx())
+    runs = [t.value for t in parsed.index.strings_in(parsed.find("div"))]
+    assert runs == ["\n", "a", " ", "b"]
+    assert [t.value for t in parsed.index.strings_in(parsed.find("pre"))] == ["\n   "]
+
+
+def test_bytes_are_decoded_by_their_declared_charset():
+    html = page("<a href='/transparencia'>Información pública de oficio</a>",
+                head='<meta charset="iso-8859-1">').encode("latin-1")
+    parsed = parse(html, ctx())
+    assert parsed.links[0].text == "Información pública de oficio"
+
+
+def test_empty_and_markupless_documents_give_an_empty_page():
+    for html in ("", b"", "   ", "<!-- nada -->"):
+        parsed = parse(html, ctx())
+        assert parsed.links == [] and parsed.visible_text == "" and parsed.title == ""
+        assert extract_page(html, ctx()).signals[0].kind == "responsive"   # only the site-level viewport fact
+
+
+def test_deeply_nested_markup_does_not_exhaust_the_stack():
+    html = "<div>" * 50_000 + "<a href='https://www.facebook.com/MunicipioEjemplo'>Facebook</a>" + "</div>" * 50_000
+    out = extract_page(html, ctx())   # libxml2 caps the depth; the walk is iterative either way
+    assert out is not None

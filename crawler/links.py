@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -30,6 +31,11 @@ TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_)", re.I)
 CALENDAR_HINT = re.compile(r"(calendar|calendario|agenda|month|mes|year|anio|date|fecha|day|dia)", re.I)
 
 
+# Menus repeat the same links on every page of a site, so the pure URL functions below see each URL many
+# times (their results depend on nothing else, so a cache changes no result).
+_CACHE = 32768
+
+
 def host_key(url: str) -> str:
     """Host used for same-site checks: the domain without www.; IP or localhost keep their port."""
     parts = urlsplit(url)
@@ -39,6 +45,7 @@ def host_key(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+@lru_cache(maxsize=_CACHE)
 def is_same_site(url: str, site_keys: frozenset[str]) -> bool:
     """In the municipality's site: the same host key, or a subdomain of one (transparencia.<domain>)."""
     key = host_key(url)
@@ -54,11 +61,13 @@ def is_file(url: str) -> bool:
     return extension(url) in FILE_EXTENSIONS
 
 
+@lru_cache(maxsize=_CACHE)
 def should_skip(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme not in ("http", "https") or extension(url) in SKIP_EXTENSIONS
 
 
+@lru_cache(maxsize=_CACHE)
 def clean_url(url: str) -> str:
     """Canonical form for dedupe: no fragment, no session or tracking parameters, sorted query."""
     parts = urlsplit(url.strip())
@@ -69,6 +78,7 @@ def clean_url(url: str) -> str:
     return canonicalize_url(rebuilt, keep_fragments=False)
 
 
+@lru_cache(maxsize=_CACHE)
 def priority(url: str, text: str = "") -> int:
     """Higher for links that likely lead to sections the audit needs."""
     parts = urlsplit(url)

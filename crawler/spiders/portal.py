@@ -23,6 +23,7 @@ from itertools import count
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from lxml import etree
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, TextResponse
@@ -627,19 +628,26 @@ def _title(response) -> str:
         return ""
 
 
+_STRING_VALUE = etree.XPath("string(.)")   # an element's text as XPath reads it (all descendant text)
+
+
 def _extract_links(response) -> list[tuple[str, str]]:
     """(absolute URL, link text + title) for a, area, frame and iframe targets; hrefs resolved like a browser."""
     found: list[tuple[str, str]] = []
     if not isinstance(response, HtmlResponse):
         return found
     try:
-        for node in response.xpath("//a[@href]|//area[@href]"):
-            href = (node.attrib.get("href") or "").strip()
+        # lxml's tree under the response's selector, walked directly: a parsel selector per link cost more than
+        # the rest of the link handling together
+        root = response.selector.root
+        for node in root.iter("a", "area"):
+            href = (node.get("href") or "").strip()
             if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-                label = " ".join(f"{node.xpath('string(.)').get('')} {node.attrib.get('title', '')}".split())
+                label = " ".join(f"{_STRING_VALUE(node)} {node.get('title', '')}".split())
                 found.append((response.urljoin(href), label[:200]))
-        for node in response.xpath("//frame[@src]|//iframe[@src]"):
-            found.append((response.urljoin(node.attrib["src"].strip()), "frame"))
+        for node in root.iter("frame", "iframe"):
+            if node.get("src") is not None:
+                found.append((response.urljoin(node.get("src").strip()), "frame"))
     except (ValueError, AttributeError):   # unparsable markup: nothing to follow, recorded by the page item
         return found
     return found

@@ -1,9 +1,9 @@
 """Parse a page once and expose what the detectors share: links, headings, visible text.
 
-The detectors read lxml's own tree. Until 0.x they read a BeautifulSoup tree built by BeautifulSoup's "lxml"
+The detectors read lxml's own tree. They used to read a BeautifulSoup tree built by BeautifulSoup's "lxml"
 builder, which drives the same libxml2 HTML parser with the same options, so the elements are the same; what
 BeautifulSoup added was a Python object per node (≈ 10 ms per page, half the extraction time). The text rules
-BeautifulSoup applied are kept here, so every signal, snippet and diagnostic stays byte-identical
+BeautifulSoup applied are kept here, so every signal, snippet and diagnostic stayed byte-identical
 (`python -m benchmarks.extract_speed` prints the digest that shows it):
 
 - a text node made only of ASCII whitespace becomes one "\\n" (if it had a newline) or one " ", except inside
@@ -256,7 +256,8 @@ class Page:
 
     def body(self) -> Element | None:
         """<body>, else the whole document."""
-        return self.find("body") if self.find("body") is not None else self.root
+        body = self.find("body")
+        return body if body is not None else self.root
 
     def visible_strings(self, el: Element | None = None) -> list[str]:
         """Visible text runs below el (default: the whole document), document order."""

@@ -98,7 +98,7 @@ def looks_like(ext: str, head: bytes) -> bool:
 
 # Exception class names and message fragments -> recorded fault kind. Order matters: first match wins.
 FAILURE_KINDS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
-    (("ForbiddenAddress",), (), "forbidden_address"),
+    (("ForbiddenAddress", "ForbiddenAddressLookup"), (), "forbidden_address"),
     (("OffsiteRedirect",), (), "offsite_redirect"),
     ((), ("forbidden by robots.txt",), "robots_disallowed"),
     ((), ("max redirections",), "redirect_loop"),

@@ -48,8 +48,9 @@ class ForbiddenAddress(IgnoreRequest):
 class AddressGuardMiddleware:
     """Checked on every request, so also after every redirect (redirects are re-scheduled requests).
 
-    The name is resolved in a thread (the reactor must not block on DNS) and the verdict cached per host.
-    Limitation: a DNS answer that changes between this check and the download (DNS rebinding) is not caught.
+    The name is resolved in a thread (the reactor must not block on DNS) and the verdict cached per host, so
+    the refusal is recorded before any connection. A DNS answer that changes between this check and the
+    download (DNS rebinding) is caught by crawler.dns.GuardedResolver, which checks the connection's address.
     """
 
     def __init__(self, allow_private: bool) -> None:

@@ -37,6 +37,8 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 # (200-site national run: 80 CPU-seconds with 100, 58 with 4).
 CONCURRENT_ITEMS = 4
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+# Checks the address each connection actually uses (DNS rebinding); see crawler/dns.py.
+TWISTED_DNS_RESOLVER = "crawler.dns.GuardedResolver"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {

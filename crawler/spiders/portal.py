@@ -29,6 +29,7 @@ from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, TextResponse
 
 from crawler import faults, links
+from crawler.dns import refused_address
 from crawler.extract import extract_page
 from crawler.extract.datasets import format_of as dataset_format
 from crawler.extract.datasets import is_machine_readable
@@ -361,6 +362,8 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         state = self.sites[request.meta["site"]]
         kind = faults.failure_kind(failure.value)
+        if kind == "dns_error" and refused_address(urlsplit(request.url).hostname):
+            kind = "forbidden_address"      # refused by the resolver's guard (DNS rebinding), not a dead name
         render = bool(request.meta.get("playwright"))
         self._fault(state, ("render_" if render else "") + kind)
         if render:

@@ -40,9 +40,10 @@ class NationalWeb:
         return {c: self.url(c) for c in self.plans}
 
     def crawl_settings(self) -> dict:
-        """Scrapy settings that resolve this web's host names to 127.0.0.1 inside the crawler only."""
+        """Scrapy settings that resolve this web's host names to 127.0.0.1 inside the crawler only (which is
+        a private address: the resolver's guard must allow it)."""
         return {"TWISTED_DNS_RESOLVER": "crawler.dns.LoopbackResolver",
-                "MUNIAUDIT_LOOPBACK_HOSTS_FILE": str(self.hosts_file)}
+                "MUNIAUDIT_LOOPBACK_HOSTS_FILE": str(self.hosts_file), "MUNIAUDIT_ALLOW_PRIVATE": True}
 
 
 def select_plans(sites: int | list[str] | None, seed: int, fault_share: float) -> dict[str, SitePlan]:

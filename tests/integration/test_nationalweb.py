@@ -52,7 +52,7 @@ def test_loopback_resolver_maps_listed_names_and_suffixes(tmp_path):
     assert read_hosts(hosts) == {"www.tlajomulcodezuniga.gob.mx"}
     from twisted.internet import reactor
 
-    resolver = LoopbackResolver(reactor, 0, 5.0, read_hosts(hosts), [".prueba.test"])
+    resolver = LoopbackResolver(reactor, 0, 5.0, read_hosts(hosts), [".prueba.test"], allow_private=True)
     assert resolver.maps("WWW.Tlajomulcodezuniga.gob.mx.") and resolver.maps("a.prueba.test")
     assert not resolver.maps("www.zapopan.gob.mx") and not resolver.maps("prueba.test.mx")
     result = resolver.getHostByName("www.tlajomulcodezuniga.gob.mx")

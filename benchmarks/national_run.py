@@ -56,10 +56,10 @@ def plain_child(args: dict) -> None:
         "items": stats.get("item_scraped_count", 0)}), encoding="utf-8")
 
 
-def run_plain(web: NationalWeb, tmp: Path, timeout: float | None) -> dict:
+def run_plain(web: NationalWeb, tmp: Path, timeout: float | None, extra: dict | None = None) -> dict:
     out = tmp / "plain.json"
     payload = {"start_urls": list(web.start_urls().values()), "domains": [p.host for p in web.plans.values()],
-               "settings": plain_settings(web), "out": str(out)}
+               "settings": {**plain_settings(web), **(extra or {})}, "out": str(out)}
     args_file = tmp / "plain-args.json"          # 2,478 URLs do not fit in one command-line argument
     args_file.write_text(json.dumps(payload), encoding="utf-8")
     started = time.perf_counter()
@@ -99,7 +99,8 @@ def child_peak_mb() -> float:
 
 
 def national_run(sites: int | None, pages: int, seed: int, use_pg: bool, latency: float, fault_share: float,
-                 timeout: float | None = None, skip_plain: bool = False, extra: dict | None = None) -> dict:
+                 timeout: float | None = None, skip_plain: bool = False, extra: dict | None = None,
+                 plain_extra: dict | None = None) -> dict:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="muniaudit-national-") as tmpdir, \
             serve_national_web(sites, seed=seed, fault_share=fault_share, latency_s=latency, hang_s=30) as web:
@@ -115,12 +116,12 @@ def national_run(sites: int | None, pages: int, seed: int, use_pg: bool, latency
         print("national_run project phase:", json.dumps({**crawl.__dict__, "peak_mb": project_peak,
               "cpu_seconds": round(project_cpu, 1), "accuracy": accuracy.as_dict(0)}), file=sys.stderr, flush=True)
         cpu_before = child_cpu_seconds()
-        plain = None if skip_plain else run_plain(web, tmp, timeout)
+        plain = None if skip_plain else run_plain(web, tmp, timeout, plain_extra)
         plain_cpu = child_cpu_seconds() - cpu_before
     project_rate = crawl.responses / crawl.seconds if crawl.seconds else 0.0
     result = {
         "sites": len(web.plans), "faulty_sites": sum(p.fault is not None for p in web.plans.values()),
-        "page_budget": pages, "seed": seed, "extra_settings": extra or {},
+        "page_budget": pages, "seed": seed, "extra_settings": extra or {}, "plain_extra_settings": plain_extra or {},
         "store": "postgresql" if use_pg else "sqlite", "latency_s": latency,
         "project": {"wall_seconds": round(crawl.seconds, 1), "responses": crawl.responses, "pages_stored": crawl.pages,
                     "pages_per_second": round(project_rate, 1), "returncode": crawl.returncode,
@@ -167,6 +168,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--timeout", type=float, default=None, help="seconds allowed for each crawl")
     ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                     help="extra Scrapy setting for the project crawl (VALUE read as JSON when it parses)")
+    ap.add_argument("--plain-set", action="append", default=[], metavar="KEY=VALUE",
+                    help="extra Scrapy setting for the plain baseline (e.g. CONCURRENT_ITEMS=4, as the project uses)")
     ap.add_argument("--plain-child", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.plain_child:
@@ -174,13 +177,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.plain_only:
         with tempfile.TemporaryDirectory(prefix="muniaudit-national-") as tmp, serve_national_web(
                 args.sites, seed=args.seed, fault_share=args.fault_share, latency_s=args.latency, hang_s=30) as web:
-            plain = run_plain(web, Path(tmp), args.timeout)
+            plain = run_plain(web, Path(tmp), args.timeout, dict(_setting(s) for s in args.plain_set))
         plain["pages_per_second"] = round(plain["responses"] / plain["wall_seconds"], 1)
         print(json.dumps({"sites": len(web.plans), "plain_scrapy": plain, "peak_child_memory_mb": child_peak_mb(),
                           "cpu_seconds": round(child_cpu_seconds(), 1)}, indent=2))
         return None
     result = national_run(args.sites, args.pages, args.seed, args.pg, args.latency, args.fault_share,
-                          args.timeout, args.skip_plain, dict(_setting(s) for s in args.set))
+                          args.timeout, args.skip_plain, dict(_setting(s) for s in args.set),
+                          dict(_setting(s) for s in args.plain_set))
     print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

@@ -92,53 +92,52 @@ class DocIndex:
         self._by_names: dict[tuple[str, ...], tuple[list[int], list[Element]]] = {}
 
     def _walk(self, root: Element) -> None:
+        # lxml's iterwalk yields the events in C; only text runs and bookkeeping are Python work.
         hidden = preserve = 0
         containers: list[str] = []
+        open_elements: list[Element] = []
         position = 0
+        texts, string_pos, tags, tag_pos = self.texts, self.string_pos, self.tags, self.tag_pos
+        start, end, by_name = self.start, self.end, self.by_name
 
-        def add_text(value: str | None, owner: Element) -> None:
-            nonlocal position
-            if not value:
-                return
-            if not preserve and not value.strip(_ASCII_SPACES):
-                value = "\n" if "\n" in value else " "
-            node = TextNode(value, owner, position, not hidden, containers[-1] if containers else "")
-            self.texts.append(node)
-            self.string_pos.append(position)
-            position += 1
-
-        # The stack holds elements to enter, and (element,) tuples to leave.
-        work: list[Any] = [root]
-        while work:
-            item = work.pop()
-            if item.__class__ is tuple:
-                el = item[0]
+        for event, el in etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+            if event == "start":
                 name = el.tag
-                self.end[id(el)] = position
-                hidden -= name in _INVISIBLE_SET
-                preserve -= name in _PRESERVE_WHITESPACE
+                start[id(el)] = position
+                tags.append(el)
+                tag_pos.append(position)
+                by_name[name].append(el)
+                position += 1
+                open_elements.append(el)
+                if name in _INVISIBLE_SET:
+                    hidden += 1
+                if name in _PRESERVE_WHITESPACE:
+                    preserve += 1
+                if name in _CONTAINERS:
+                    containers.append(name)
+                value, owner = el.text, el
+            elif event == "end":
+                name = el.tag
+                end[id(el)] = position
+                open_elements.pop()
+                if name in _INVISIBLE_SET:
+                    hidden -= 1
+                if name in _PRESERVE_WHITESPACE:
+                    preserve -= 1
                 if name in _CONTAINERS:
                     containers.pop()
-                if el is not root:
-                    add_text(el.tail, el.getparent())
+                if el is root:
+                    continue
+                value, owner = el.tail, open_elements[-1]
+            else:                                   # comment or processing instruction: only its tail is text
+                value, owner = el.tail, open_elements[-1]
+            if not value:
                 continue
-            name = item.tag
-            if not isinstance(name, str):           # comment or processing instruction: only its tail is text
-                if item is not root:
-                    add_text(item.tail, item.getparent())
-                continue
-            self.start[id(item)] = position
-            self.tags.append(item)
-            self.tag_pos.append(position)
-            self.by_name[name].append(item)
+            if not preserve and not value.strip(_ASCII_SPACES):
+                value = "\n" if "\n" in value else " "
+            texts.append(TextNode(value, owner, position, not hidden, containers[-1] if containers else ""))
+            string_pos.append(position)
             position += 1
-            hidden += name in _INVISIBLE_SET
-            preserve += name in _PRESERVE_WHITESPACE
-            if name in _CONTAINERS:
-                containers.append(name)
-            add_text(item.text, item)
-            work.append((item,))
-            work.extend(reversed(item))
 
     def find_all(self, names: str | Iterable[str]) -> list[Element]:
         """Elements with one of these names, in document order."""

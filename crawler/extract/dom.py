@@ -204,7 +204,11 @@ class Link:
     raw: str | None          # href as written
     url: str | None          # resolved absolute URL (None when unresolvable)
     text: str                # visible text, squashed
-    hint: str                # title / aria-label / img alt / icon classes, for icon-only links
+
+    @cached_property
+    def hint(self) -> str:
+        """title / aria-label / img alt / icon classes, for icon-only links (computed when first asked)."""
+        return element_hint(self.el)
 
     @property
     def label(self) -> str:
@@ -271,7 +275,7 @@ class Page:
             raw = el.get("href")
             if raw is None:
                 continue
-            found.append(Link(el, raw, urls.resolve(self.ctx.url, raw), self.text_of(el), element_hint(el)))
+            found.append(Link(el, raw, urls.resolve(self.ctx.url, raw), self.text_of(el)))
         return found
 
     @cached_property

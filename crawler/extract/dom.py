@@ -325,7 +325,11 @@ def parse_tree(html: str | bytes | None) -> Element | None:
     if not html:
         return None
     if isinstance(html, str):
-        return _feed(html[1:] if html.startswith("\ufeff") else html, None)
+        html = html[1:] if html.startswith("\ufeff") else html
+        try:
+            return _feed(html, None)
+        except UnicodeEncodeError:   # lone surrogates (a rendered DOM can hold them): read them as U+FFFD
+            return _feed(html.encode("utf-8", "surrogatepass").decode("utf-8", "replace"), None)
     detector = EncodingDetector(html, is_html=True)
     for encoding in detector.encodings:
         try:

@@ -51,16 +51,19 @@ def resolve(base: str, raw: str | None) -> str | None:
     if scheme and scheme not in SPECIAL_SCHEMES:
         return href  # mailto:, tel:, javascript:, ... are opaque
     base_scheme = href_scheme(base)
-    if scheme:
-        rest = href[len(scheme) + 1:].replace("\\", "/")
-        if scheme == base_scheme and not rest.startswith("//"):
-            # "http:/x" on an http:// page is a same-origin path, per the URL standard.
-            absolute = urljoin(base, rest)
+    try:
+        if scheme:
+            rest = href[len(scheme) + 1:].replace("\\", "/")
+            if scheme == base_scheme and not rest.startswith("//"):
+                # "http:/x" on an http:// page is a same-origin path, per the URL standard.
+                absolute = urljoin(base, rest)
+            else:
+                # A special scheme ignores any number of slashes before the host ("https:/x" -> https://x/).
+                absolute = f"{scheme}://{rest.lstrip('/')}"
         else:
-            # A special scheme ignores any number of slashes before the host ("https:/x" -> https://x/).
-            absolute = f"{scheme}://{rest.lstrip('/')}"
-    else:
-        absolute = urljoin(base, _backslashes_in_path(href))
+            absolute = urljoin(base, _backslashes_in_path(href))
+    except ValueError:   # e.g. "//[::1" (an unclosed IPv6 host): a browser cannot resolve it either
+        return None
     return _tidy(absolute)
 
 

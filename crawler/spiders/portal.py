@@ -643,14 +643,22 @@ def _extract_links(response) -> list[tuple[str, str]]:
         # lxml's tree under the response's selector, walked directly: a parsel selector per link cost more than
         # the rest of the link handling together
         root = response.selector.root
-        for node in root.iter("a", "area"):
-            href = (node.get("href") or "").strip()
-            if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-                label = " ".join(f"{_STRING_VALUE(node)} {node.get('title', '')}".split())
-                found.append((response.urljoin(href), label[:200]))
-        for node in root.iter("frame", "iframe"):
-            if node.get("src") is not None:
-                found.append((response.urljoin(node.get("src").strip()), "frame"))
     except (ValueError, AttributeError):   # unparsable markup: nothing to follow, recorded by the page item
         return found
+    for node in root.iter("a", "area"):
+        href = (node.get("href") or "").strip()
+        if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            label = " ".join(f"{_STRING_VALUE(node)} {node.get('title', '')}".split())
+            _add_link(found, response, href, label[:200])
+    for node in root.iter("frame", "iframe"):
+        if node.get("src") is not None:
+            _add_link(found, response, node.get("src").strip(), "frame")
     return found
+
+
+def _add_link(found: list[tuple[str, str]], response, href: str, label: str) -> None:
+    """Append (absolute URL, label); an href no URL parser accepts ('//[::1') is skipped, not the page's rest."""
+    try:
+        found.append((response.urljoin(href), label))
+    except ValueError:
+        return

@@ -47,3 +47,26 @@ def test_deeply_nested_markup_does_not_exhaust_the_stack():
     html = "<div>" * 50_000 + "<a href='https://www.facebook.com/MunicipioEjemplo'>Facebook</a>" + "</div>" * 50_000
     out = extract_page(html, ctx())   # libxml2 caps the depth; the walk is iterative either way
     assert out is not None
+
+
+HOSTILE = [
+    "\x00\x00<html>\x00<a href='\x00https://www.facebook.com/x'>\x00</a>",
+    "<a href='https://www.facebook.com/MunicipioEjemplo'" + " x" * 20_000,          # a tag that never closes
+    "<p title='" + "\ud800" + "'>surrogate</p>",                                        # lone surrogate
+    "<?xml version='1.0' encoding='utf-8'?><html><body><a href='//[::1'>x</a></body></html>",
+    "<table><tr><td><form><table><form><input name=q></table></form>" * 500,
+    "<a href='" + "a" * 200_000 + "'>largo</a>",
+    "<svg><script>alert(1)</script><a xlink:href='https://x.com/Municipio'>x</a></svg>",
+    "<!-- <a href='https://www.facebook.com/comentado'> --><a href='mailto:,,,@'>",
+]
+
+
+def test_hostile_markup_never_raises():
+    for html in HOSTILE + [h.encode("utf-8", "surrogatepass") for h in HOSTILE]:
+        out = extract_page(html, ctx())
+        assert all(s.kind for s in out.signals)
+
+
+def test_links_in_comments_are_never_read():
+    out = extract_page(HOSTILE[-1], ctx())
+    assert not [s for s in out.signals if "comentado" in s.url]

@@ -71,3 +71,20 @@ def test_files_and_skipped_assets():
     assert links.is_file("http://x.mx/datos/presupuesto.CSV")
     assert links.should_skip("http://x.mx/app.js") and links.should_skip("mailto:a@b.mx")
     assert not links.is_file("http://x.mx/index.php")
+
+
+def test_a_malformed_href_is_skipped_without_losing_the_page_s_other_links():
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.portal import _extract_links
+
+    body = b"<a href='//[::1'>roto</a><a href='/transparencia'>Transparencia</a><iframe src='/mapa'></iframe>"
+    response = HtmlResponse("http://municipio.gob.mx/", body=body, encoding="utf-8")
+    assert _extract_links(response) == [("http://municipio.gob.mx/transparencia", "Transparencia"),
+                                        ("http://municipio.gob.mx/mapa", "frame")]
+
+
+def test_an_unresolvable_href_resolves_to_none():
+    from crawler.extract.urls import resolve
+
+    assert resolve("http://municipio.gob.mx/", "//[::1") is None

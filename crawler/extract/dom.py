@@ -334,7 +334,7 @@ def parse_tree(html: str | bytes | None) -> Element | None:
     for encoding in detector.encodings:
         try:
             return _feed(detector.markup, encoding)
-        except (UnicodeDecodeError, LookupError, etree.ParserError):
+        except (UnicodeDecodeError, LookupError, etree.ParserError, etree.XMLSyntaxError):
             continue   # a wrong guess: libxml2 could not decode with it, try the next
     return _feed(html.decode("utf-8", "replace"), None)
 

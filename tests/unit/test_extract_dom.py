@@ -70,3 +70,13 @@ def test_hostile_markup_never_raises():
 def test_links_in_comments_are_never_read():
     out = extract_page(HOSTILE[-1], ctx())
     assert not [s for s in out.signals if "comentado" in s.url]
+
+
+def test_bytes_that_libxml2_cannot_push_under_the_guessed_encoding_fall_through_to_the_next_guess():
+    # found by fuzzing: a sample page with a UTF-8-encoded lone surrogate inside "charset"; the detector's
+    # CP932 guess makes libxml2 refuse the input, so the next candidate encoding must be tried
+    from pathlib import Path
+
+    html = (Path(__file__).parent.parent / "fixtures" / "hostile" / "fuzz-cp932-guess.html").read_bytes()
+    parsed = parse(html, ctx())
+    assert "Santa Clara del Ejemplo" in parsed.title

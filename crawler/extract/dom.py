@@ -334,8 +334,8 @@ def parse_tree(html: str | bytes | None) -> Element | None:
     for encoding in detector.encodings:
         try:
             return _feed(detector.markup, encoding)
-        except (UnicodeDecodeError, LookupError, etree.ParserError, etree.XMLSyntaxError):
-            continue   # a wrong guess: libxml2 could not decode with it, try the next
+        except (UnicodeDecodeError, LookupError, ValueError, etree.ParserError, etree.XMLSyntaxError):
+            continue   # a wrong guess or a name libxml2 refuses ("utf\x01-8"): try the next
     return _feed(html.decode("utf-8", "replace"), None)
 
 

@@ -80,3 +80,8 @@ def test_bytes_that_libxml2_cannot_push_under_the_guessed_encoding_fall_through_
     html = (Path(__file__).parent.parent / "fixtures" / "hostile" / "fuzz-cp932-guess.html").read_bytes()
     parsed = parse(html, ctx())
     assert "Santa Clara del Ejemplo" in parsed.title
+
+
+def test_a_declared_charset_libxml2_refuses_as_a_name_falls_through_to_utf8():
+    parsed = parse(b'<meta charset="utf\x01-8"><title>Municipio</title><p>Informaci\xc3\xb3n</p>', ctx())
+    assert parsed.title == "Municipio" and "Información" in parsed.visible_text

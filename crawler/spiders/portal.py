@@ -389,29 +389,35 @@ class PortalSpider(scrapy.Spider):
         """Sort a page's links: files are probed, external links recorded, site pages queued by priority."""
         max_depth = self.settings.getint("MUNIAUDIT_MAX_DEPTH")
         for url, text in page_links:
-            if links.should_skip(url):
-                continue
-            if not links.is_same_site(url, state.keys):
-                self._note_external(state, url)
-                continue
-            clean = links.clean_url(url)
-            if clean in state.seen:
-                continue
-            state.seen.add(clean)
-            if links.has_session_param(url):
-                self._fault(state, "session_id_url")
-            if links.is_file(clean):
-                request = self._file_request(state, clean, depth + 1)
-                if request is not None:
-                    state.pending_files.append(request)
-                continue
-            if depth + 1 > max_depth:
-                state.skipped["depth"] += 1
-                continue
-            if self._is_trap(state, clean):
-                continue
-            prio = links.priority(url, text) - 5 * depth
-            heapq.heappush(state.frontier, Candidate((-prio, next(self._seq)), clean, depth + 1))
+            try:
+                self._follow_one(state, url, text, depth, max_depth)
+            except ValueError:   # "http://host:99999/", "http://host:abc/": no browser could open it either
+                state.skipped["invalid_url"] += 1
+
+    def _follow_one(self, state: SiteState, url: str, text: str, depth: int, max_depth: int) -> None:
+        if links.should_skip(url):
+            return
+        if not links.is_same_site(url, state.keys):
+            self._note_external(state, url)
+            return
+        clean = links.clean_url(url)
+        if clean in state.seen:
+            return
+        state.seen.add(clean)
+        if links.has_session_param(url):
+            self._fault(state, "session_id_url")
+        if links.is_file(clean):
+            request = self._file_request(state, clean, depth + 1)
+            if request is not None:
+                state.pending_files.append(request)
+            return
+        if depth + 1 > max_depth:
+            state.skipped["depth"] += 1
+            return
+        if self._is_trap(state, clean):
+            return
+        prio = links.priority(url, text) - 5 * depth
+        heapq.heappush(state.frontier, Candidate((-prio, next(self._seq)), clean, depth + 1))
 
     def _pump(self, state: SiteState):
         """Release queued requests while the site has room in its window and budget."""

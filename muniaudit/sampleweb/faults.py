@@ -32,6 +32,8 @@ HOME = """<!doctype html>
 <html lang="es"><head><meta charset="utf-8"><title>Municipio de Fallas, Estado de Ejemplo</title></head>
 <body><h1>Municipio de Fallas</h1><p>Cada enlace de esta página falla de una manera distinta.</p>
 <ul>
+<li><a href="http://127.0.0.1:99999/imposible">Puerto imposible</a> <a href="/x:abc">
+<a href="http://[::1">IPv6 sin cerrar</a></a></li>
 <li><a href="/timeout">Página lenta (tarda más que el tiempo de espera)</a></li>
 <li><a href="/500">Error 500</a></li>
 <li><a href="/reset">Conexión reiniciada</a></li>

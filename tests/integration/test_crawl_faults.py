@@ -96,6 +96,8 @@ def test_every_fault_is_recorded_with_its_kind(crawled):
     assert 1 <= len(calendar_pages) <= 6                      # the endless calendar is cut off
     assert len([p for p in site.pages if "session" in p["url"]]) == 1   # session IDs do not multiply pages
     assert site.status == "partial"                          # reachable, but parts failed
+    # impossible URLs at the top of the page are skipped one by one; the links after them are still followed
+    assert site.facts["skipped"]["invalid_url"] >= 1
 
 
 def test_tls_invalid_is_recorded_and_the_site_still_crawled(crawled):

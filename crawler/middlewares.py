@@ -12,6 +12,7 @@ from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
@@ -39,6 +40,17 @@ class SiteScopeMiddleware:
         if request.meta.get("redirect_urls") and hasattr(spider, "in_scope") and not spider.in_scope(request):
             raise OffsiteRedirect(f"redirect to another host: {request.url}")
         return None
+
+
+class TolerantMetaRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's meta-refresh redirects, except that a page whose <base href> or refresh URL no URL parser accepts
+    is kept as a page (Scrapy's own middleware raises ValueError, and the page would be lost)."""
+
+    def process_response(self, request: Request, response: Response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except ValueError:
+            return response
 
 
 class ForbiddenAddress(IgnoreRequest):

@@ -46,6 +46,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.AddressGuardMiddleware": 50,      # before robots.txt is fetched for a new host
     "crawler.middlewares.TlsCheckMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.TolerantMetaRefreshMiddleware": 580,   # Scrapy's slot for meta refresh
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.WarcArchiveMiddleware": 950,      # nearest the network: responses exactly as served
 }

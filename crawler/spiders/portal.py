@@ -19,14 +19,17 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import partial
 from itertools import count
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from lxml import etree
+from parsel import Selector  # parsel itself: Scrapy's Selector would read <base href> again
 from scrapy import signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.response import get_base_url
 
 from crawler import faults, links
 from crawler.dns import refused_address
@@ -230,7 +233,7 @@ class PortalSpider(scrapy.Spider):
             yield self._page_item(state, response, depth, render_mode, fault)
             return
         page_links = _extract_links(response)            # one lxml parse, shared with the title
-        page_links += [(urljoin(response.url, t), "js-handler") for t in faults.js_targets(text)]
+        page_links += [(url, "js-handler") for url in map(partial(_join, response.url), faults.js_targets(text)) if url]
         if render_mode == "http":
             reason = faults.needs_rendering(text, len(page_links))
             if reason:
@@ -631,10 +634,24 @@ def _home_outcome(status: int, fault: str | None) -> str:
 
 
 def _title(response) -> str:
+    root = _page_root(response) if isinstance(response, HtmlResponse) else None
+    title = root.find(".//title") if root is not None else None
+    return " ".join((title.text or "").split()) if title is not None else ""
+
+
+def _page_root(response: HtmlResponse):
+    """lxml's tree of the page (parsed once, cached by Scrapy), or None when there is none."""
     try:
-        return " ".join((response.css("title::text").get() or "").split())
-    except Exception:  # non-HTML or unparsable
-        return ""
+        return response.selector.root
+    except ValueError:
+        # Scrapy's selector resolves the page's <base href> first and gives up on one no URL parser accepts;
+        # the page itself is still there
+        try:
+            return Selector(text=response.text, type="html").root
+        except (ValueError, AttributeError):
+            return None
+    except AttributeError:
+        return None
 
 
 _STRING_VALUE = etree.XPath("string(.)")   # an element's text as XPath reads it (all descendant text)
@@ -645,26 +662,36 @@ def _extract_links(response) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if not isinstance(response, HtmlResponse):
         return found
-    try:
-        # lxml's tree under the response's selector, walked directly: a parsel selector per link cost more than
-        # the rest of the link handling together
-        root = response.selector.root
-    except (ValueError, AttributeError):   # unparsable markup: nothing to follow, recorded by the page item
+    # lxml's tree under the response's selector, walked directly: a parsel selector per link cost more than the
+    # rest of the link handling together
+    root = _page_root(response)
+    if root is None:   # unparsable markup: nothing to follow, recorded by the page item
         return found
+    try:
+        base = get_base_url(response)
+    except ValueError:   # an unparsable <base href>: a browser falls back to the page's own URL
+        base = response.url
     for node in root.iter("a", "area"):
         href = (node.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
             label = " ".join(f"{_STRING_VALUE(node)} {node.get('title', '')}".split())
-            _add_link(found, response, href, label[:200])
+            _append_joined(found, base, href, label[:200])
     for node in root.iter("frame", "iframe"):
         if node.get("src") is not None:
-            _add_link(found, response, node.get("src").strip(), "frame")
+            _append_joined(found, base, node.get("src").strip(), "frame")
     return found
 
 
-def _add_link(found: list[tuple[str, str]], response, href: str, label: str) -> None:
-    """Append (absolute URL, label); an href no URL parser accepts ('//[::1') is skipped, not the page's rest."""
+def _join(base: str, href: str) -> str | None:
+    """urljoin, or None for an href no URL parser accepts ('//[::1')."""
     try:
-        found.append((response.urljoin(href), label))
+        return urljoin(base, href)
     except ValueError:
-        return
+        return None
+
+
+def _append_joined(found: list[tuple[str, str]], base: str, href: str, label: str) -> None:
+    """Append (absolute URL, label) unless the href cannot be joined: skip it, not the rest of the page."""
+    url = _join(base, href)
+    if url is not None:
+        found.append((url, label))

@@ -29,7 +29,8 @@ HUGE_BYTES = 20 * 1024 * 1024
 FOOTER = "<footer><p>Sitio de demostración ficticio de muniaudit (Estado de Ejemplo).</p></footer>"
 
 HOME = """<!doctype html>
-<html lang="es"><head><meta charset="utf-8"><title>Municipio de Fallas, Estado de Ejemplo</title></head>
+<html lang="es"><head><meta charset="utf-8"><title>Municipio de Fallas, Estado de Ejemplo</title>
+<base href="http://[::1"></head>
 <body><h1>Municipio de Fallas</h1><p>Cada enlace de esta página falla de una manera distinta.</p>
 <ul>
 <li><a href="http://127.0.0.1:99999/imposible">Puerto imposible</a> <a href="/x:abc">

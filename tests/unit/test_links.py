@@ -88,3 +88,25 @@ def test_an_unresolvable_href_resolves_to_none():
     from crawler.extract.urls import resolve
 
     assert resolve("http://municipio.gob.mx/", "//[::1") is None
+
+
+def test_an_unparsable_base_href_falls_back_to_the_page_url_as_in_a_browser():
+    from scrapy.http import HtmlResponse
+
+    from crawler.spiders.portal import _extract_links
+
+    body = b"<head><base href='http://[::1'></head><a href='datos.html'>Datos</a>"
+    response = HtmlResponse("http://municipio.gob.mx/a/", body=body, encoding="utf-8")
+    assert _extract_links(response) == [("http://municipio.gob.mx/a/datos.html", "Datos")]
+
+
+def test_a_page_with_an_unparsable_base_href_is_kept_by_the_meta_refresh_middleware():
+    from scrapy.http import HtmlResponse, Request
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import TolerantMetaRefreshMiddleware
+
+    middleware = TolerantMetaRefreshMiddleware.from_crawler(get_crawler())
+    body = b"<head><base href='http://[::1'><meta http-equiv='refresh' content='0;url=x'></head>"
+    response = HtmlResponse("http://municipio.gob.mx/", body=body, encoding="utf-8")
+    assert middleware.process_response(Request(response.url), response) is response

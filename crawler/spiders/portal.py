@@ -19,7 +19,6 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
-from functools import partial
 from itertools import count
 from urllib.parse import urljoin, urlsplit
 
@@ -233,7 +232,8 @@ class PortalSpider(scrapy.Spider):
             yield self._page_item(state, response, depth, render_mode, fault)
             return
         page_links = _extract_links(response)            # one lxml parse, shared with the title
-        page_links += [(url, "js-handler") for url in map(partial(_join, response.url), faults.js_targets(text)) if url]
+        for target in faults.js_targets(text):
+            _append_joined(page_links, response.url, target, "js-handler")
         if render_mode == "http":
             reason = faults.needs_rendering(text, len(page_links))
             if reason:

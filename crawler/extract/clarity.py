@@ -58,13 +58,8 @@ def responsive(page: Page) -> list[Signal]:
     """Meta viewport on the home page (site-level; other pages follow the same template)."""
     if not page.ctx.is_home:
         return []
-    meta = next((m for m in page.find_all("meta") if _is_viewport_name(m.get("name"))), None)
+    meta = next((m for m in page.find_all("meta") if (m.get("name") or "").lower() == "viewport"), None)
     content = (meta.get("content") or "") if meta is not None else ""
     has_viewport = "width" in content.lower()
     return [Signal("responsive", page.ctx.url, page.ctx.url, True, {"viewport": has_viewport, "identity": "responsive"},
                    content)]
-
-
-def _is_viewport_name(value) -> bool:
-    """name="viewport" in any case."""
-    return isinstance(value, str) and bool(value) and value.lower() == "viewport"

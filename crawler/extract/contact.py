@@ -5,7 +5,7 @@ import re
 from urllib.parse import unquote
 
 from crawler.extract import keywords, urls
-from crawler.extract.dom import Page, TextNode, class_names
+from crawler.extract.dom import Page, TextNode, class_names, first_below
 from crawler.extract.pagekind import is_participation_page
 from crawler.extract.sections import working_forms
 from crawler.extract.social import Rejected, parse_account, platform_of
@@ -135,7 +135,7 @@ def contact_forms(page: Page) -> list[tuple[str, str]]:
     """(action, snippet) for forms that submit a message: a textarea plus an e-mail or name field."""
     found = []
     for form, action in working_forms(page):
-        if next(form.iterdescendants("textarea"), None) is None:
+        if first_below(form, "textarea") is None:
             continue
         inputs = [(i.get("type") or "text").lower() + " " + (i.get("name") or "").lower()
                   for i in form.iterdescendants("input")]

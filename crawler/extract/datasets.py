@@ -52,16 +52,15 @@ def _heading_level(tag: Element) -> int:
 
 def collection_and_topic(el: Element, page: Page) -> tuple[str, str]:
     """Nearest preceding heading (collection) and the higher-level heading above it (topic)."""
-    previous, text = page.index.previous, page.text_of
-    heading = previous(el, _HEADINGS)
+    heading = page.index.previous(el, _HEADINGS)
     if heading is None:
         return "", ""
-    collection = text(heading)[:160]
+    collection = page.text_of(heading)[:160]
     level = _heading_level(heading)
     if level == 1:
         return collection, ""
-    upper = previous(heading, _HEADINGS[: level - 1])
-    topic = text(upper)[:160] if upper is not None else ""
+    upper = page.index.previous(heading, _HEADINGS[: level - 1])
+    topic = page.text_of(upper)[:160] if upper is not None else ""
     return collection, topic
 
 

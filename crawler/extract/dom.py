@@ -65,9 +65,6 @@ class TextNode:
         """True if the text sits inside a `name` element."""
         return self.owner.tag == name or any(True for _ in self.owner.iterancestors(name))
 
-    def __str__(self) -> str:
-        return self.value
-
 
 class DocIndex:
     """One document-order walk of a tree, so detectors never search the tree again.
@@ -360,6 +357,11 @@ def normalise_headers(headers) -> dict[str, str]:
 def class_names(el: Element) -> str:
     """The element's class attribute, words separated by single spaces."""
     return " ".join((el.get("class") or "").split())
+
+
+def first_below(el: Element, name: str, input_type: str | None = None) -> Element | None:
+    """First `name` element below el in document order (with exactly this type attribute, when given)."""
+    return next((d for d in el.iterdescendants(name) if input_type is None or d.get("type") == input_type), None)
 
 
 def element_hint(el: Element) -> str:

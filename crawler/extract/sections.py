@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from crawler.extract import keywords, urls
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
-from crawler.extract.dom import Element, Link, Page, class_names
+from crawler.extract.dom import Element, Link, Page, class_names, first_below
 from crawler.extract.pagekind import is_data_section, url_words
 from crawler.extract.text import fold, has_fuzzy_word, squash
 from crawler.extract.types import Diagnostic, Signal
@@ -234,9 +234,9 @@ def citizen_report_tools(page: Page) -> list[Signal]:
     signals = _typed_links(page, "citizen_report_tool", keywords.REPORT_TOOL)
     for form, action in working_forms(page):
         context = _form_context(page, form)
-        has_file = _first(form, "input", type="file") is not None
+        has_file = first_below(form, "input", "file") is not None
         kind = _classify(context, keywords.REPORT_TOOL)
-        if kind or (has_file and _first(form, "textarea") is not None):
+        if kind or (has_file and first_below(form, "textarea") is not None):
             data = {"type": "upload" if has_file else ("mailbox" if kind == "mailbox" else "form"),
                     "identity": f"citizen_report_tool:form:{action}"}
             signals.append(Signal("citizen_report_tool", action, page.ctx.url, page.ctx.is_home, data,
@@ -251,15 +251,10 @@ def citizen_evaluations(page: Page) -> list[Signal]:
         context = _form_context(page, form)
         kind = _classify(context, keywords.EVALUATION)
         radios = sum(1 for i in form.iterdescendants("input") if i.get("type") == "radio")
-        if kind and (radios >= 2 or _first(form, "select") is not None):
+        if kind and (radios >= 2 or first_below(form, "select") is not None):
             data = {"type": kind, "identity": f"citizen_evaluation:form:{action}"}
             signals.append(Signal("citizen_evaluation", action, page.ctx.url, page.ctx.is_home, data, context[:120]))
     return signals
-
-
-def _first(el: Element, name: str, type: str | None = None) -> Element | None:  # noqa: A002 - the attribute
-    """First `name` element below el (with this exact type attribute, when given)."""
-    return next((d for d in el.iterdescendants(name) if type is None or d.get("type") == type), None)
 
 
 def working_forms(page: Page) -> Iterator[tuple[Element, str]]:
@@ -292,7 +287,7 @@ def search_tools(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
     """Site-search forms: an input type=search or a search-named field."""
     signals, diagnostics = [], []
     for form in page.find_all("form"):
-        field = _first(form, "input", type="search")
+        field = first_below(form, "input", "search")
         field = field if field is not None else next(
             (i for i in form.iterdescendants("input") if (i.get("name") or "").lower() in SEARCH_NAMES
              and (i.get("type") or "text").lower() in ("text", "search")), None)

@@ -43,10 +43,16 @@ def test_empty_and_markupless_documents_give_an_empty_page():
         assert extract_page(html, ctx()).signals[0].kind == "responsive"   # only the site-level viewport fact
 
 
-def test_deeply_nested_markup_does_not_exhaust_the_stack():
-    html = "<div>" * 50_000 + "<a href='https://www.facebook.com/MunicipioEjemplo'>Facebook</a>" + "</div>" * 50_000
-    out = extract_page(html, ctx())   # libxml2 caps the depth; the walk is iterative either way
-    assert out is not None
+def nested(depth: int) -> str:
+    return "<div>" * depth + "<a href='https://www.facebook.com/MunicipioEjemplo'>Facebook</a>" + "</div>" * depth
+
+
+def test_deep_nesting_is_read_and_absurd_nesting_does_not_exhaust_the_stack():
+    assert signals_of(nested(240), "social_profile")          # far deeper than any real page
+    # libxml2 (recover mode) drops content nested deeper than about 255 elements; the page still parses
+    out = extract_page(nested(50_000), ctx())
+    assert not [s for s in out.signals if s.kind == "social_profile"]
+    assert [s.kind for s in out.signals] == ["responsive"]
 
 
 HOSTILE = [
@@ -63,8 +69,7 @@ HOSTILE = [
 
 def test_hostile_markup_never_raises():
     for html in HOSTILE + [h.encode("utf-8", "surrogatepass") for h in HOSTILE]:
-        out = extract_page(html, ctx())
-        assert all(s.kind for s in out.signals)
+        extract_page(html, ctx())   # what is found is checked elsewhere; here: no exception, str or bytes
 
 
 def test_links_in_comments_are_never_read():

@@ -25,6 +25,7 @@ import yaml
 from crawler.extract import extract_page, finalize_site, urls
 from crawler.extract.contact import digits_key
 from crawler.extract.dom import parse
+from crawler.extract.site import counted, page_key
 from crawler.extract.types import Diagnostic, PageContext, Signal
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -94,12 +95,13 @@ class CrawlResult:
     signals: list[Signal] = field(default_factory=list)
     diagnostics: list = field(default_factory=list)
     pages: list[str] = field(default_factory=list)
+    page_facts: dict[str, dict] | None = None     # page_key -> what the page is (None: already confirmed)
 
 
 def reference_crawl(start_url: str, max_pages: int = PAGE_CAP) -> CrawlResult:
     """Breadth-first same-site crawl with httpx, extracting every HTML page (stand-in for the Scrapy spider)."""
     hosts = frozenset({urls.host_of(start_url)})
-    result = CrawlResult()
+    result = CrawlResult(page_facts={})
     queue: deque[tuple[str, int]] = deque([(start_url, 0)])
     seen = {urls.without_fragment(start_url)}
     with httpx.Client(follow_redirects=True, timeout=10.0) as client:
@@ -109,12 +111,15 @@ def reference_crawl(start_url: str, max_pages: int = PAGE_CAP) -> CrawlResult:
                 response = client.get(url)
             except httpx.HTTPError:
                 continue
+            facts = {"status": response.status_code, "fault": None, "role": None}
+            result.page_facts[page_key(url)] = result.page_facts[page_key(str(response.url))] = facts
             if response.status_code != 200 or "html" not in response.headers.get("content-type", ""):
                 continue
             final = str(response.url)
             result.pages.append(final)
             ctx = PageContext(url=final, site_hosts=hosts, is_home=(depth == 0), depth=depth)
             extraction = extract_page(response.text, ctx, dict(response.headers))
+            facts.update(extraction.page)
             result.signals += extraction.signals
             result.diagnostics += extraction.diagnostics
             for link in _crawlable_links(response.text, ctx):
@@ -141,13 +146,13 @@ def _crawlable_links(html: str, ctx: PageContext) -> list[str]:
 SPIDER_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING"}
 
 
-def spider_crawl_many(start_urls: dict[str, str]) -> dict[str, CrawlResult]:
+def spider_crawl_many(start_urls: dict[str, str], cvegeos: dict[str, str] | None = None) -> dict[str, CrawlResult]:
     """The project's real crawl: the Scrapy `portal` spider + store pipeline, all sites in one run."""
     from crawler.runner import CrawlOptions, crawl_sites
 
     options = CrawlOptions(allow_private=True, page_budget=PAGE_CAP, settings=SPIDER_SETTINGS)
     out = {}
-    for key, site in crawl_sites(start_urls, options, timeout=900).items():
+    for key, site in crawl_sites(start_urls, options, timeout=900, cvegeos=cvegeos).items():
         signals = [Signal(s["kind"], s["url"], s["found_on"], bool(s["on_home"]), dict(s["data"] or {}),
                           s["snippet"] or "") for s in site.signals]
         diagnostics = [Diagnostic(d.get("kind", ""), d.get("url", ""), d.get("found_on", ""), d.get("reason", ""))
@@ -157,7 +162,7 @@ def spider_crawl_many(start_urls: dict[str, str]) -> dict[str, CrawlResult]:
     return out
 
 
-def reference_crawl_many(start_urls: dict[str, str]) -> dict[str, CrawlResult]:
+def reference_crawl_many(start_urls: dict[str, str], cvegeos: dict[str, str] | None = None) -> dict[str, CrawlResult]:
     return {key: reference_crawl(url) for key, url in start_urls.items()}
 
 
@@ -170,7 +175,9 @@ def crawl_corpus(corpus: Path, sites: list[str], crawler: str = "spider") -> dic
     labels = {site: load_labels(corpus, site) for site in sites}
     with ExitStack() as stack:
         bases = {site: stack.enter_context(serve_site(corpus, site)) for site in sites}
-        results = CRAWLERS[crawler]({site: bases[site] + labels[site]["entry"] for site in sites})
+        cvegeos = {site: str(labels[site]["municipality"]["cvegeo"]) for site in sites
+                   if (labels[site].get("municipality") or {}).get("cvegeo")}
+        results = CRAWLERS[crawler]({site: bases[site] + labels[site]["entry"] for site in sites}, cvegeos)
     return {site: (results[site], labels[site], bases[site]) for site in sites}
 
 
@@ -345,13 +352,19 @@ def score_datasets(detections: list[Signal], labels: dict[str, Any], base: str) 
 def score_site(signals: list[Signal], labels: dict[str, Any], base: str) -> dict[str, Any]:
     """All scores of one site from its finalized signals."""
     by_kind: dict[str, list[Signal]] = {}
+    review: dict[str, list[str]] = {}
     for signal in signals:
-        by_kind.setdefault(signal.kind, []).append(signal)
+        if counted(signal):
+            by_kind.setdefault(signal.kind, []).append(signal)
+        elif signal.data.get("status") != "reference":
+            review.setdefault(signal.kind, []).append(f"{signal.url} ({signal.data.get('status')}, "
+                                                      f"{signal.data.get('confidence')})")
     scores: dict[str, Score] = {k: score_list(k, by_kind.get(k, []), labels, base) for k in LIST_KINDS}
     for name, score in score_contacts(by_kind.get("contact", []), labels).items():
         scores[f"contact_{name}"] = score
     scores["platform"] = score_platform(by_kind.get("platform", []), labels)
-    return {"scores": scores, "datasets": score_datasets(by_kind.get("dataset", []), labels, base)}
+    return {"scores": scores, "datasets": score_datasets(by_kind.get("dataset", []), labels, base),
+            "to_review": review}
 
 
 def score_corpus(results: dict[str, list[Signal]], labels: dict[str, dict[str, Any]],
@@ -363,6 +376,7 @@ def score_corpus(results: dict[str, list[Signal]], labels: dict[str, dict[str, A
         scored = score_site(signals, labels[site], bases[site])
         per_site[site] = {k: s.as_dict() for k, s in scored["scores"].items()}
         per_site[site]["datasets"] = scored["datasets"]
+        per_site[site]["to_review"] = scored["to_review"]
         for kind, score in scored["scores"].items():
             totals.setdefault(kind, Score()).add(score)
     summary = {k: {f: v for f, v in s.as_dict().items() if f not in ("false_positives", "false_negatives")}
@@ -379,7 +393,7 @@ def run(corpus: Path = DEFAULT_CORPUS, sites: list[str] | None = None, errata: b
     results, labels, bases, pages, rejected = {}, {}, {}, {}, {}
     for site, (crawled, _, base) in crawl_corpus(corpus, sites or sites_in(corpus), crawler).items():
         labels[site] = load_labels(corpus, site, errata)
-        results[site] = finalize_site(crawled.signals)
+        results[site] = finalize_site(crawled.signals, crawled.page_facts)
         bases[site] = base
         pages[site] = len(crawled.pages)
         rejected[site] = _count_reasons(crawled.diagnostics)

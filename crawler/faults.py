@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+from crawler.extract.jsnav import handler_targets
+
 BLOCK_MARKERS = (
     "cf-challenge", "cf-browser-verification", "challenge-platform", "attention required! | cloudflare",
     "checking your browser before accessing", "g-recaptcha", "h-captcha", "hcaptcha.com/1/api.js",
@@ -12,11 +14,6 @@ BLOCK_MARKERS = (
 )
 PHP_ERROR = re.compile(r"(<b>)?(fatal error|parse error|warning|notice)(</b>)?:\s.{0,300}? on line\s*(<b>)?\d+",
                        re.I | re.S)
-JS_HANDLER_TARGET = re.compile(
-    r"""(?:load\w*|open\w*|go\w*|navigate\w*|window\.location(?:\.href)?\s*=|location\.href\s*=|"""
-    r"""window\.open|ir\w*|cargar\w*|abrir\w*)\s*\(?\s*['"]([^'"\s]{1,300}\.(?:html?|php|aspx?|jsp)(?:\?[^'"\s]*)?|/[^'"\s]{0,300})['"]""",
-    re.I,
-)
 TAG = re.compile(r"<[^>]+>")
 SCRIPT_STYLE = re.compile(r"<(script|style|noscript)\b.*?</\1>", re.I | re.S)
 SHELL_ROOT = re.compile(r"<div[^>]+id=[\"'](app|root|__next|__nuxt)[\"'][^>]*>\s*</div>", re.I)
@@ -59,12 +56,20 @@ def js_targets(html: str) -> list[str]:
     targets = []
     for attr in HANDLER_ATTR.finditer(html):
         code = attr.group("v1") or attr.group("v2") or ""
-        targets.extend(m.group(1) for m in JS_HANDLER_TARGET.finditer(code))
+        targets.extend(handler_targets(code))
     return list(dict.fromkeys(targets))
 
 
-def needs_rendering(html: str, links_found: int) -> str | None:
-    """Why the page must be rendered by a browser to be seen (a JS shell or JS-only navigation), or None."""
+# An empty custom element (<site-header></site-header>): a placeholder a script replaces with content.
+EMPTY_COMPONENT = re.compile(r"<([a-z][a-z0-9]*-[a-z0-9-]+)\b[^>]*>\s*</\1\s*>", re.I)
+
+
+def needs_rendering(html: str, links_found: int, own_links: int | None = None) -> str | None:
+    """Why the page must be rendered by a browser to be seen (a JS shell or JS-only navigation), or None.
+
+    `own_links` (given for a home page) counts its links to other pages of the same site: a home page with
+    scripts and no way to the rest of its site is navigated with JavaScript, however much text it shows.
+    """
     text = visible_text(html)
     scripts = len(re.findall(r"<script\b", html, re.I))
     if SHELL_ROOT.search(html) and len(text) < 400:
@@ -74,6 +79,10 @@ def needs_rendering(html: str, links_found: int) -> str | None:
     js_links = len(re.findall(r"href\s*=\s*[\"']javascript:(?!\s*void|\s*;|\s*$)", html, re.I))
     if js_links >= 3 and js_links >= links_found:
         return "js_navigation"
+    if scripts and own_links is not None and own_links == 0:
+        return "js_navigation"
+    if scripts and own_links is not None and own_links < 5 and EMPTY_COMPONENT.search(html[:200_000]):
+        return "js_components"
     return None
 
 

@@ -23,6 +23,8 @@ class PageItem:
     title: str = ""
     last_modified: str | None = None
     fault: str | None = None
+    role: str | None = None           # crawler.extract.roles (None: not an HTML page we read)
+    role_detail: dict[str, Any] | None = None   # rule, says, features
 
 
 @dataclass

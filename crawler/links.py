@@ -19,8 +19,22 @@ PRIORITY_WORDS = {
     "contacto": 30, "buzon": 30, "queja": 25, "denuncia": 25, "reporte": 20, "encuesta": 25,
     "obligaciones": 25, "armonizacion": 20, "conac": 20, "sevac": 15, "cuenta publica": 15,
     "normatividad": 10, "presidente": 15, "presidenta": 15, "ayuntamiento": 10, "tramites": 10,
-    "descargas": 20, "estadistica": 15, "datos": 15, "app": 5,
+    "descargas": 20, "estadistica": 15, "datos": 15, "app": 5, "videos": 20, "video": 15, "multimedia": 15,
+    "galeria": 10, "en vivo": 15, "redes sociales": 15, "directorio": 10,
 }
+# Where a link sits on its page (crawler.extract.placement): the site's navigation leads to its sections; article
+# bodies, teasers and related posts lead to more articles. Large sites reach their evidence within the budget
+# only when the menus and hubs go first.
+REGION_WEIGHTS = {
+    "menu": 25, "header": 20, "site_block": 20, "js_loader": 20, "footer": 15, "home": 15, "frame": 10,
+    "sidebar": 5, "main": 5, "sitemap": 0, "teaser": -20, "article_body": -15, "person": -20, "related": -25,
+    "byline": -30, "comments": -40, "share": -40,
+}
+# URL shapes of archives: dated article paths, pagination, tag/category/author listings, feeds.
+ARCHIVE_URL = re.compile(
+    r"/(19|20)\d\d/(0?[1-9]|1[0-2])/|/(page|pagina|pag)/\d+|[?&](page|paged|pagina|pg|start|offset)=\d+|"
+    r"/(tag|tags|etiqueta|etiquetas|category|categoria|author|autor|feed|amp)/|[?&](s|replytocom|share)=", re.I)
+ARCHIVE_PENALTY = 40
 # Files are probed (HEAD / ranged GET), never fetched as pages: every format the extractor knows as a dataset
 # or document, plus media and binaries that are neither.
 FILE_EXTENSIONS = FILE_FORMATS | DOCUMENT_FORMATS | {"webp", "svg", "mp4", "mp3", "avi", "mov", "exe", "apk", "dwg"}
@@ -79,11 +93,14 @@ def clean_url(url: str) -> str:
 
 
 @lru_cache(maxsize=_CACHE)
-def priority(url: str, text: str = "") -> int:
-    """Higher for links that likely lead to sections the audit needs."""
+def priority(url: str, text: str = "", region: str = "") -> int:
+    """Higher for links that likely lead to sections the audit needs: by their words, by where they sit on the
+    page (menus before article bodies) and lower for archive-shaped URLs (dated posts, pagination, tags)."""
     parts = urlsplit(url)
     haystack = re.sub(r"[-_/.+=&%]+", " ", fold(f"{text} {parts.path} {parts.query}"))
-    return max((w for word, w in PRIORITY_WORDS.items() if word in haystack), default=0)
+    words = max((w for word, w in PRIORITY_WORDS.items() if word in haystack), default=0)
+    shape = -ARCHIVE_PENALTY if ARCHIVE_URL.search(f"{parts.path}?{parts.query}") else 0
+    return words + REGION_WEIGHTS.get(region, 0) + shape
 
 
 def trap_key(url: str) -> str:

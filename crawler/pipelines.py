@@ -7,7 +7,8 @@ from dataclasses import asdict
 from datetime import datetime
 
 from crawler.extract import finalize_site
-from crawler.extract.types import Signal
+from crawler.extract.site import page_key
+from crawler.extract.types import Diagnostic, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
 from crawler.sites import finish_run, now
 from store.db import make_engine, session_scope
@@ -23,6 +24,7 @@ class StorePipeline:
         self.pages: list[PageItem] = []
         self.signals: dict[int, list[Signal]] = defaultdict(list)
         self.diagnostics: dict[int, list[dict]] = defaultdict(list)
+        self.page_facts: dict[int, dict[str, dict]] = defaultdict(dict)   # site -> page_key -> what it is
         self.settled = 0
 
     @classmethod
@@ -37,6 +39,7 @@ class StorePipeline:
     def process_item(self, item, spider=None):
         if isinstance(item, PageItem):
             self.pages.append(item)
+            self._note_page(item)
             if len(self.pages) >= PAGE_BATCH:
                 self._flush_pages()
         elif isinstance(item, SignalsItem):
@@ -45,6 +48,16 @@ class StorePipeline:
         elif isinstance(item, SiteDoneItem):
             self._finish_site(item)
         return item
+
+    def _note_page(self, item: PageItem) -> None:
+        """Remember what each fetched URL turned out to be, under the URL linked and the URL answered, so
+        finalize_site can judge each proposed section by its target."""
+        facts = {"status": item.status, "fault": item.fault, "role": item.role, **(item.role_detail or {})}
+        known = self.page_facts[item.site_crawl_id]
+        for url in (item.url, item.final_url):
+            key = page_key(url)
+            if item.role or key not in known or not known[key].get("role"):   # a page read beats a probe
+                known[key] = facts
 
     def _flush_pages(self) -> None:
         if not self.pages:
@@ -57,8 +70,11 @@ class StorePipeline:
         """One transaction per site: its last pages, merged signals and outcome land together."""
         self._flush_pages()
         signals = self.signals.pop(item.site_crawl_id, [])
-        merged = finalize_site(signals) if signals else []    # a site that showed nothing yields no facts
-        diagnostics = _dedupe(self.diagnostics.pop(item.site_crawl_id, []))
+        rejected: list[Diagnostic] = []
+        pages = self.page_facts.pop(item.site_crawl_id, {})
+        # a site that showed nothing yields no facts
+        merged = finalize_site(signals, pages, rejected) if signals else []
+        diagnostics = _dedupe([asdict(d) for d in rejected] + self.diagnostics.pop(item.site_crawl_id, []))
         captured = now()
         with session_scope(self.engine) as session:
             site = session.get(SiteCrawl, item.site_crawl_id)

@@ -84,10 +84,12 @@ class CrawlResults(dict[str, SiteResult]):
 
 
 def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None, db_url: str | None = None,
-                timeout: float | None = None) -> CrawlResults:
+                timeout: float | None = None, cvegeos: dict[str, str] | None = None) -> CrawlResults:
     """Crawl arbitrary sites (key -> start URL) with the real spider, in a child process, into a scratch store.
 
-    Keys are mapped onto registry entries of a scratch SQLite file, so callers need no registry of their own.
+    Keys are mapped onto registry entries of a scratch SQLite file, so callers need no registry of their own:
+    the municipality given in `cvegeos` (key -> INEGI key, so ownership is judged against the right name and
+    state), else the next unused one.
     """
     import tempfile
 
@@ -104,9 +106,14 @@ def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None,
         upgrade(engine)
         with session_scope(engine) as session:
             seed_registry(session)
-            slots = list(session.scalars(select(Municipality).order_by(Municipality.cvegeo).limit(len(start_urls))))
+            chosen = {k: session.get(Municipality, c) for k, c in (cvegeos or {}).items()}
+            taken = {m.cvegeo for m in chosen.values() if m is not None}
+            # a list, not a lazy generator: an unfinished SQLite cursor would pin an old snapshot of the file
+            spare = iter([m for m in session.scalars(select(Municipality).order_by(Municipality.cvegeo)
+                                                     .limit(len(start_urls) + len(taken))) if m.cvegeo not in taken])
             key_of = {}
-            for muni, (key, url) in zip(slots, start_urls.items(), strict=False):
+            for key, url in start_urls.items():
+                muni = chosen.get(key) or next(spare)
                 muni.url, key_of[muni.cvegeo] = url, key
         run_id = new_run(db_url, list(key_of))
         options.db_url = db_url

@@ -18,6 +18,9 @@ class SiteSpec:
     cvegeo: str
     start_url: str
     extra_urls: tuple[str, ...] = field(default_factory=tuple)
+    name: str = ""                                   # municipality and state names, declared accounts: who
+    state: str = ""                                  # owns the site (crawler.extract.ownership.Owner)
+    known_accounts: tuple[str, ...] = field(default_factory=tuple)
 
 
 def now() -> datetime:
@@ -69,8 +72,19 @@ def pending_sites(session: Session, run_id: int, partition: tuple[int, int] | No
     for row in rows:
         muni = session.get(Municipality, row.cvegeo)
         row.status, row.started_at = "running", now()
-        specs.append(SiteSpec(row.id, row.cvegeo, row.start_url or muni.url, tuple(muni.extra_urls or ())))
+        specs.append(SiteSpec(row.id, row.cvegeo, row.start_url or muni.url, tuple(muni.extra_urls or ()),
+                              muni.name, muni.state_name, tuple(_account_urls(muni.known_accounts))))
     return specs
+
+
+def _account_urls(accounts) -> list[str]:
+    """Declared accounts as URLs (the registry stores URLs or {"url": ...} mappings)."""
+    out = []
+    for account in accounts or ():
+        url = account.get("url") if isinstance(account, dict) else account
+        if isinstance(url, str) and url:
+            out.append(url)
+    return out
 
 
 def finish_run(session: Session, run_id: int) -> dict:

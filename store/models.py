@@ -92,6 +92,10 @@ class Page(Base):
     last_modified: Mapped[str | None] = mapped_column(String(64), nullable=True)
     fetched_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     fault: Mapped[str | None] = mapped_column(String(40), nullable=True)   # timeout, blocked, soft_404, ...
+    # what the page is (crawler.extract.roles): home, hub, dataset_listing, document_list, article, listing,
+    # form, person, error, page; role_detail holds the rule, the section the page names itself as, the features
+    role: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    role_detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     site: Mapped[SiteCrawl] = relationship(back_populates="pages")
 
 

@@ -1,22 +1,30 @@
-"""Pure extraction: HTML + PageContext -> Extraction(signals, diagnostics). No Scrapy, no DB, no network."""
+"""Pure extraction: HTML + PageContext -> Extraction(signals, diagnostics, page). No Scrapy, no DB, no network."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from crawler.extract.dom import parse
+from crawler.extract.dom import Page, parse
 from crawler.extract.site import finalize_site
 from crawler.extract.types import SIGNAL_KINDS, Diagnostic, Extraction, PageContext, Signal
 
-__all__ = ["extract_page", "finalize_site", "Extraction", "PageContext", "Signal", "Diagnostic", "SIGNAL_KINDS"]
+__all__ = ["extract_page", "finalize_site", "page_facts", "Extraction", "PageContext", "Signal", "Diagnostic",
+           "SIGNAL_KINDS"]
 
 
 def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str] | None = None) -> Extraction:
-    """All signals and rejected look-alikes of one HTML page (the spider calls this once per page)."""
+    """All signals and rejected look-alikes of one HTML page, and what the page is (the spider calls this once
+    per page)."""
     from crawler.extract import apps, clarity, contact, datasets, dates, platform, sections, social, video
     from crawler.extract.pagekind import is_data_section
+    from crawler.extract.roles import ERROR
 
     page = parse(html, ctx, headers)
-    out = Extraction()
+    out = Extraction(page=page_facts(page))
+    if page.role.role == ERROR:
+        # an error page's menu is the site's template seen from a wrong address: it offers nothing
+        out.diagnostics.append(Diagnostic("page", ctx.url, ctx.url, "error_page", {"rule": page.role.rule}))
+        return out
 
     def add(result) -> None:
         signals, diagnostics = result if isinstance(result, tuple) else (result, [])
@@ -42,3 +50,14 @@ def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str]
         add(clarity.clarity(page))
     add(clarity.responsive(page))
     return out
+
+
+def page_facts(page: Page) -> dict[str, Any]:
+    """What the page is, for the site-level step and the store: its role, the rule and features that decided
+    it, and which section the page names itself as ('open_data', 'transparency' or '')."""
+    from crawler.extract.pagekind import says_kind
+
+    role = page.role
+    features = {k: v for k, v in role.features.items() if k != "heading"}
+    return {"url": page.ctx.url, "role": role.role, "rule": role.rule, "says": says_kind(page),
+            "features": features}

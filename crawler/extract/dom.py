@@ -28,6 +28,7 @@ from bs4.dammit import EncodingDetector
 from lxml import etree
 
 from crawler.extract import urls
+from crawler.extract.jsnav import handler_targets, link_code
 from crawler.extract.text import fold, squash
 from crawler.extract.types import PageContext
 
@@ -199,8 +200,14 @@ class Link:
 
     el: Element
     raw: str | None          # href as written
-    url: str | None          # resolved absolute URL (None when unresolvable)
+    url: str | None          # resolved absolute URL (None when unresolvable); a JS loader's target
     text: str                # visible text, squashed
+    via: str = "href"        # href | js_loader (a `javascript:`/onclick handler that opens or loads `url`)
+
+    @property
+    def dead(self) -> bool:
+        """Leads nowhere: unresolvable, '#', empty or a `javascript:` href that loads no page."""
+        return self.url is None or (self.via != "js_loader" and urls.is_placeholder(self.raw))
 
     @cached_property
     def hint(self) -> str:
@@ -266,14 +273,36 @@ class Page:
 
     @cached_property
     def links(self) -> list[Link]:
-        """All anchors with an href attribute, in document order."""
+        """All anchors with an href attribute (or a click handler that loads a page), in document order."""
         found = []
         for el in self.find_all(["a", "area"]):
             raw = el.get("href")
-            if raw is None:
+            onclick = el.get("onclick")
+            if raw is None and onclick is None:
                 continue
-            found.append(Link(el, raw, urls.resolve(self.ctx.url, raw), self.text_of(el)))
+            if (raw is None or urls.is_placeholder(raw)) and (onclick or urls.href_scheme(urls.clean_href(raw))
+                                                              == "javascript"):
+                target = next(iter(handler_targets(link_code(raw, onclick))), None)
+                if target is not None:
+                    found.append(Link(el, raw, urls.resolve(self.ctx.url, target), self.text_of(el), "js_loader"))
+                    continue
+            if raw is not None:
+                found.append(Link(el, raw, urls.resolve(self.ctx.url, raw), self.text_of(el)))
         return found
+
+    @cached_property
+    def role(self):
+        """What the page is (crawler.extract.roles.PageRole), decided once from its structure."""
+        from crawler.extract.roles import classify
+
+        return classify(self)
+
+    def placement(self, el: Element):
+        """Where an element sits (crawler.extract.placement.Placement): navigation or content, and the region."""
+        from crawler.extract.placement import placement_of
+
+        said = self.memo("placement.said", dict)   # ancestors' verdicts, shared by the links of one menu
+        return self.memo(("placement", id(el)), lambda: placement_of(el, self.ctx.is_home, self.role.role, said))
 
     @cached_property
     def title(self) -> str:

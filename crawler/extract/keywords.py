@@ -17,6 +17,7 @@ TRANSPARENCY = compile_terms([
     r"informacion obligatoria", r"acceso a la informacion", r"sipot", r"plataforma nacional de transparencia",
     r"pnt", r"solicitud(es)? de (acceso a la )?informacion", r"infomex", r"saimex", r"ipomex", r"srft",
     r"recursos federales transferidos", r"declaraci(on|ones) patrimonial(es)?", r"informacion financiera",
+    r"^contabilidad( municipal)?$", r"estados financieros", r"informacion (contable|presupuestal|programatica)",
 ])
 TRANSPARENCY_URL = compile_terms([
     r"transparencia", r"conac", r"sevac", r"armonizacion ?contable", r"ldf", r"lgcg", r"lgtaip", r"ltaip\w*",

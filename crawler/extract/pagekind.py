@@ -25,17 +25,25 @@ def _identity_text(page: Page) -> str:
     return " ".join([fold(page.title), fold(page.main_heading), url_words(page.ctx.url)])
 
 
+def says_kind(page: Page) -> str:
+    """'open_data', 'transparency' or '' by the page's own title, main heading and URL (whatever the page is)."""
+    text = _identity_text(page)
+    if keywords.OPEN_DATA.search(text) or keywords.OPEN_DATA_URL.search(text):
+        return "open_data"
+    if keywords.TRANSPARENCY.search(text) or has_fuzzy_word(text, ["transparencia"]):
+        return "transparency"
+    return ""
+
+
 def data_section_kind(page: Page) -> str:
-    """'open_data', 'transparency' or '' for the page itself."""
+    """'open_data', 'transparency' or '' for the page itself: a page that names the section and is a place
+    the site offers (not an article, a listing, a person's page or an error page *about* it)."""
     cached = getattr(page, "_data_section_kind", None)
     if cached is not None:
         return cached
-    text = _identity_text(page)
-    kind = ""
-    if keywords.OPEN_DATA.search(text) or keywords.OPEN_DATA_URL.search(text):
-        kind = "open_data"
-    elif keywords.TRANSPARENCY.search(text) or has_fuzzy_word(text, ["transparencia"]):
-        kind = "transparency"
+    from crawler.extract.roles import NOT_SECTION_ROLES
+
+    kind = says_kind(page) if page.role.role not in NOT_SECTION_ROLES - {"home"} else ""
     page._data_section_kind = kind  # type: ignore[attr-defined]
     return kind
 

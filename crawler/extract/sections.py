@@ -7,9 +7,15 @@ from collections.abc import Iterator
 from crawler.extract import keywords, urls
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
 from crawler.extract.dom import Element, Link, Page, class_names, first_below
+from crawler.extract.grading import CANDIDATE, CONFIRMED, REFERENCE, grade, placement_confidence
+from crawler.extract.ownership import OWN, url_ownership
 from crawler.extract.pagekind import is_data_section, url_words
+from crawler.extract.roles import ARTICLE, ERROR, LISTING, PERSON
 from crawler.extract.text import fold, has_fuzzy_word, squash
 from crawler.extract.types import Diagnostic, Signal
+
+# Pages whose body is somebody's text: links in their content are references, not the site's offer.
+CONTENT_ROLES = frozenset({ARTICLE, LISTING, PERSON, ERROR})
 
 IMAGE_EXTS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "svg", "bmp", "tif", "tiff", "ico"})
 SEARCH_NAMES = frozenset({"q", "s", "buscar", "search", "query", "busqueda", "keywords", "keys", "term", "k"})
@@ -86,12 +92,49 @@ def _signal(page: Page, kind: str, link: Link, data: dict, identity: str | None 
     return Signal(kind, url, page.ctx.url, page.ctx.is_home, data, squash(link.label)[:120])
 
 
+# ---------------------------------------------------------------------------------------------- proposals
+
+
+def _proposal(page: Page, kind: str, link: Link, data: dict) -> tuple[Signal | None, Diagnostic | None]:
+    """Grade a link that proposes a section: a reference in content is a diagnostic, an off-site target is
+    judged by its ownership, an own page is a candidate the site-level step confirms by the page itself."""
+    placement = page.placement(link.el)
+    data["placement"] = placement.describe()
+    data["source_role"] = page.role.role
+    url = link.url or ""
+    if placement.is_reference or (placement.zone == "content" and page.role.role in CONTENT_ROLES):
+        return None, Diagnostic(kind, url, page.ctx.url, "in_content",
+                                {"label": link.label[:80], "placement": placement.describe(),
+                                 "source_role": page.role.role})
+    confidence = placement_confidence(placement.region)
+    reason = "link_in_" + placement.region
+    if page.is_own(url):
+        data["owner"] = OWN
+        return _signal(page, kind, link, grade(data, CANDIDATE, confidence, reason)), None
+    owned = url_ownership(url, page.ctx.site_hosts, page.ctx.owner)
+    data["owner"], data["ownership"] = owned.owner, owned.reason
+    return _signal(page, kind, link, grade(data, CONFIRMED if owned.own else REFERENCE, confidence, reason,
+                                           owned.reason)), None
+
+
+def _collect(page: Page, kind: str, link: Link, data: dict, identity: str | None,
+             signals: list[Signal], diagnostics: list[Diagnostic]) -> None:
+    if identity:
+        data["identity"] = identity
+    signal, diagnostic = _proposal(page, kind, link, data)
+    if signal is not None:
+        signals.append(signal)
+    if diagnostic is not None:
+        diagnostics.append(diagnostic)
+
+
 # ---------------------------------------------------------------------------------------------- open data
 
 
 def open_data_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
-    """Links to open-data / proactive-transparency sections and data portals."""
-    signals, diagnostics = [], []
+    """Links that propose open-data / proactive-transparency sections and data portals."""
+    signals: list[Signal] = []
+    diagnostics: list[Diagnostic] = []
     for link in page.links:
         text = _link_words(link)
         said = bool(keywords.OPEN_DATA.search(text))
@@ -107,7 +150,7 @@ def open_data_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
         external = not page.is_own(link.url)
         data = {"label": link.label[:120], "external": external, "portal": portal, "depth": page.ctx.depth}
         identity = f"open_data_section:portal:{urls.bare_host(urls.host_of(link.url))}" if portal and external else None
-        signals.append(_signal(page, "open_data_section", link, data, identity))
+        _collect(page, "open_data_section", link, data, identity, signals, diagnostics)
     return signals, diagnostics
 
 
@@ -120,8 +163,9 @@ def _says_transparency(text: str) -> bool:
 
 
 def transparency_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
-    """Links to legal-obligation transparency pages, PNT, SIPOT and state portals."""
-    signals, diagnostics = [], []
+    """Links that propose legal-obligation transparency pages, PNT, SIPOT and state portals."""
+    signals: list[Signal] = []
+    diagnostics: list[Diagnostic] = []
     for link in page.links:
         text = _link_words(link)
         if keywords.OPEN_DATA.search(text):
@@ -144,9 +188,21 @@ def transparency_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
         if keywords.OBLIGATION_ROW.search(text):
             continue  # a row of an obligations table links evidence, it is not a section
         data = {"label": link.label[:120], "external": not own, "target": target}
-        signals.append(_signal(page, "transparency_section", link, data,
-                               _section_identity(page, "transparency_section", link.url or "", target)))
+        identity = _section_identity(page, "transparency_section", link.url or "", target)
+        before = len(signals)
+        _collect(page, "transparency_section", link, data, identity, signals, diagnostics)
+        if len(signals) > before and portal and not own:
+            _national_or_state_portal(page, signals[-1])
     return signals, diagnostics
+
+
+def _national_or_state_portal(page: Page, signal: Signal) -> None:
+    """PNT, SIPOT and the state's own portal are where a municipality publishes its obligations: from the
+    site's navigation they are its transparency section, though another body runs them. Another state's
+    portal stays a reference."""
+    data = signal.data
+    if data.get("status") == REFERENCE and data.get("ownership") != "other_state":
+        grade(data, CONFIRMED, data.get("confidence", 0.0) - 0.05, "official_portal")
 
 
 # ---------------------------------------------------------------------------------------------- participation

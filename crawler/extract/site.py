@@ -1,35 +1,159 @@
-"""Site-level merge of page signals (finalize_site)."""
+"""Site-level step (finalize_site): merge page signals, then confirm each proposed section by its target page.
+
+A link's words only *propose* a section. Once the whole site has been crawled, each proposal is judged by the
+page it leads to, as the crawler saw it (crawler.extract.roles): a hub, a document or dataset list, or a page
+that names itself as the section confirms it; an article, a tag listing, a person's page, an error page or the
+home page rejects it; a target that was never fetched (budget, blocked, timed out) leaves it unconfirmed, for a
+person to decide: never a silent pass, never a silent fail.
+"""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
+from typing import Any
 
-from crawler.extract.types import Signal
+from crawler.extract import urls
+from crawler.extract.grading import CANDIDATE, CONFIRMED, REFERENCE, STATUS_RANK, UNCONFIRMED, grade
+from crawler.extract.roles import DATASET_LISTING, DOCUMENT_LIST, HUB, NOT_SECTION_ROLES
+from crawler.extract.types import Diagnostic, Signal
 
 # Kinds whose merged URL should be the shortest seen (portal root rather than a deep link).
 _PREFER_SHORT_URL = frozenset({"transparency_section", "open_data_section"})
+# Kinds proposed by links and confirmed by their target page, with the section the target must name itself as.
+CONFIRMED_BY_TARGET = {"open_data_section": ("open_data",), "transparency_section": ("transparency", "open_data")}
+# Tools proposed by links: a target that is an article, a listing, a person's or an error page rejects them.
+REJECTED_BY_TARGET = frozenset({"participation", "citizen_report_tool", "citizen_evaluation"})
+STRUCTURED_ROLES = frozenset({HUB, DATASET_LISTING, DOCUMENT_LIST})
+# A link seen on this many pages is part of the site's template (its navigation), wherever the markup put it.
+TEMPLATE_PAGES = 3
+# Faults after which a target is unknown rather than missing.
+_UNKNOWN_FAULTS = ("blocked", "timeout", "render", "connection", "robots", "tls", "dns", "too_large", "http_5",
+                   "http_429", "http_403", "internal_error", "extraction_error")
 
 
 def merge(signals: list[Signal]) -> list[Signal]:
-    """One signal per key: first copy wins, on_home is True if any copy was on home."""
+    """One signal per key: the best-graded copy wins, on_home is True if any copy was on home."""
     merged: dict[tuple[str, str], Signal] = {}
     for signal in signals:
         key = signal.key()
         kept = merged.get(key)
         if kept is None:
             merged[key] = replace(signal, data=dict(signal.data))
+            if "status" in signal.data:
+                merged[key].data["pages"] = 1
             continue
-        kept.on_home = kept.on_home or signal.on_home
-        if signal.kind in _PREFER_SHORT_URL and len(signal.url) < len(kept.url):
-            kept.url = signal.url
-        if signal.kind == "open_data_section":
-            kept.data["depth"] = min(kept.data.get("depth", 0), signal.data.get("depth", 0))
-        if signal.kind == "dataset" and signal.data.get("in_data_section"):
-            kept.data["in_data_section"] = True
+        _absorb(kept, signal)
+    for signal in merged.values():
+        if signal.data.get("pages", 1) >= TEMPLATE_PAGES and "status" in signal.data:
+            grade(signal.data, signal.data["status"], max(signal.data.get("confidence", 0), 0.85), "site_template")
     return list(merged.values())
 
 
+def _absorb(kept: Signal, signal: Signal) -> None:
+    """Fold another copy of the same signal into the kept one."""
+    kept.on_home = kept.on_home or signal.on_home
+    if "status" in kept.data:
+        kept.data["pages"] = kept.data.get("pages", 1) + 1
+    if signal.kind in _PREFER_SHORT_URL and len(signal.url) < len(kept.url):
+        kept.url = signal.url
+    if signal.kind == "open_data_section":
+        kept.data["depth"] = min(kept.data.get("depth", 0), signal.data.get("depth", 0))
+    if signal.kind == "dataset" and signal.data.get("in_data_section"):
+        kept.data["in_data_section"] = True
+    if "status" in signal.data and _better(signal.data, kept.data):
+        for field in ("status", "confidence", "placement", "source_role", "label", "via"):
+            if field in signal.data:
+                kept.data[field] = signal.data[field]
+        kept.found_on, kept.snippet = signal.found_on, signal.snippet
+    if "reasons" in signal.data:
+        kept.data["reasons"] = list(dict.fromkeys([*kept.data.get("reasons", []), *signal.data["reasons"]]))[:8]
+
+
+def _better(new: dict[str, Any], old: dict[str, Any]) -> bool:
+    """Higher status, then higher confidence."""
+    rank = (STATUS_RANK.get(new.get("status", ""), 0), new.get("confidence", 0))
+    return rank > (STATUS_RANK.get(old.get("status", ""), 0), old.get("confidence", 0))
+
+
+def confirm(signals: list[Signal], pages: Mapping[str, Mapping[str, Any]],
+            rejected: list[Diagnostic] | None = None) -> list[Signal]:
+    """Judge every proposed section by its target page; returns the signals kept (rejections go to `rejected`)."""
+    kept = []
+    for signal in signals:
+        verdict = _judge(signal, pages)
+        if verdict is None:
+            kept.append(signal)
+            continue
+        status, confidence, reason, role = verdict
+        if role:
+            signal.data["target_role"] = role
+        if status == "rejected":
+            if rejected is not None:
+                rejected.append(Diagnostic(signal.kind, signal.url, signal.found_on, reason,
+                                           {"label": signal.data.get("label", ""), "target_role": role}))
+            continue
+        grade(signal.data, status, min(signal.data.get("confidence", 1.0), confidence), reason)
+        kept.append(signal)
+    return kept
+
+
+def _judge(signal: Signal, pages: Mapping[str, Mapping[str, Any]]) -> tuple[str, float, str, str] | None:
+    """(status, confidence, reason, target role) for a link-proposed signal, or None when nothing to judge."""
+    if signal.kind not in CONFIRMED_BY_TARGET and signal.kind not in REJECTED_BY_TARGET:
+        return None
+    if signal.kind in CONFIRMED_BY_TARGET and signal.data.get("status") != CANDIDATE:
+        return None
+    target = pages.get(page_key(signal.url))
+    if target is None:
+        if signal.kind in REJECTED_BY_TARGET:
+            return None
+        return UNCONFIRMED, 0.5, "target_not_crawled", ""
+    role = str(target.get("role") or "")
+    fault = str(target.get("fault") or "")
+    status = target.get("status")
+    if fault and any(fault.startswith(f) for f in _UNKNOWN_FAULTS):
+        return (UNCONFIRMED, 0.5, "target_" + fault, role) if signal.kind in CONFIRMED_BY_TARGET else None
+    if fault == "soft_404" or (isinstance(status, int) and status >= 400) or role == "error":
+        return "rejected", 0.0, "target_error_page", role or "error"
+    if not role:    # fetched, but not an HTML page we read (a file, a render still pending)
+        return (UNCONFIRMED, 0.5, "target_not_read", role) if signal.kind in CONFIRMED_BY_TARGET else None
+    if role in NOT_SECTION_ROLES and not (role == "home" and signal.data.get("owner") != "own"):
+        return "rejected", 0.0, f"target_is_{role}", role
+    if signal.kind in REJECTED_BY_TARGET:
+        return None
+    return _section_target(signal.kind, target, role)
+
+
+def _section_target(kind: str, target: Mapping[str, Any], role: str) -> tuple[str, float, str, str]:
+    """How well a fetched page of an acceptable role bears out the section its link proposed."""
+    features = target.get("features") or {}
+    agrees = target.get("says") in CONFIRMED_BY_TARGET[kind]
+    offers = features.get("files", 0) > 0 or features.get("main_links", 0) >= 2
+    if features.get("under_construction") and not offers:
+        return UNCONFIRMED, 0.4, "target_under_construction", role
+    if role in STRUCTURED_ROLES:
+        return CONFIRMED, 0.95 if agrees else 0.8, f"target_{role}", role
+    if agrees and offers:
+        return CONFIRMED, 0.85, "target_names_section", role
+    if kind == "transparency_section" and features.get("period_selector"):
+        # a selector of fiscal years or quarters: financial information published on demand
+        return CONFIRMED, 0.8, "target_period_selector", role
+    if agrees:
+        # the page the menu leads to names itself as the section but shows nothing (content loaded on demand,
+        # or not yet published): the section exists; what it holds is judged by the criteria that read it
+        return CONFIRMED, 0.75, "target_names_section_empty", role
+    if offers:
+        return UNCONFIRMED, 0.6, "target_unclear", role
+    return UNCONFIRMED, 0.4, "target_unrelated", role
+
+
+def page_key(url: str) -> str:
+    """Key under which a page's facts are looked up (scheme-less, no fragment, no trailing slash)."""
+    return urls.canonical(url)
+
+
 def derive(signals: list[Signal]) -> list[Signal]:
-    """Site-level facts: 'custom' platform when no CMS was recognised; home-reachable tools."""
+    """Site-level facts: 'custom' platform when no CMS was recognised."""
     derived: list[Signal] = []
     if not any(s.kind == "platform" for s in signals):
         home = next((s.found_on for s in signals if s.on_home), signals[0].found_on if signals else "")
@@ -38,7 +162,17 @@ def derive(signals: list[Signal]) -> list[Signal]:
     return derived
 
 
-def finalize_site(signals: list[Signal]) -> list[Signal]:
-    """Merge duplicates by Signal.key() and add site-level facts."""
+def finalize_site(signals: list[Signal], pages: Mapping[str, Mapping[str, Any]] | None = None,
+                  rejected: list[Diagnostic] | None = None) -> list[Signal]:
+    """Merge duplicates by Signal.key(), confirm proposed sections by their target pages (when the pages the
+    crawl saw are given, keyed by page_key) and add site-level facts."""
     merged = merge(signals)
+    if pages is not None:
+        merged = confirm(merged, pages, rejected)
     return merged + derive(merged)
+
+
+def counted(signal: Signal, min_confidence: float = 0.7) -> bool:
+    """Would the audit count this signal automatically? (Reference and unconfirmed signals go to a person.)"""
+    status = signal.data.get("status", CONFIRMED)
+    return status == CONFIRMED and signal.data.get("confidence", 1.0) >= min_confidence and status != REFERENCE

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crawler.extract.ownership import Owner
+
 
 @dataclass(frozen=True)
 class PageContext:
@@ -13,6 +15,7 @@ class PageContext:
     site_hosts: frozenset[str]    # hosts that belong to the municipality's site (lower-case, no port)
     is_home: bool = False         # the page is the crawl's entry page
     depth: int = 0                # link depth from the home page
+    owner: Owner | None = None    # the municipality the site belongs to (name, state, official domains)
 
 
 @dataclass
@@ -48,10 +51,11 @@ class Diagnostic:
 
 @dataclass
 class Extraction:
-    """Everything one page yields."""
+    """Everything one page yields: its signals, the look-alikes rejected, and what the page itself is."""
 
     signals: list[Signal] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    page: dict[str, Any] = field(default_factory=dict)   # role, rule, features, says (see extract_page)
 
 
 SIGNAL_KINDS = (

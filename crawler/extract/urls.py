@@ -171,3 +171,21 @@ def file_extension(url: str) -> str:
     if "." not in last:
         return ""
     return last.rsplit(".", 1)[1].lower().strip()
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def path_of(url: str) -> str:
+    """The path of a URL ('' when unparsable)."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def query_of(url: str) -> str:
+    """The query string of a URL, lower-case ('' when none or unparsable)."""
+    try:
+        return urlsplit(url).query.lower()
+    except ValueError:
+        return ""

@@ -19,6 +19,7 @@ from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 from itertools import count
 from urllib.parse import urljoin, urlsplit
 
@@ -35,6 +36,8 @@ from crawler.dns import refused_address
 from crawler.extract import extract_page
 from crawler.extract.datasets import format_of as dataset_format
 from crawler.extract.datasets import is_machine_readable
+from crawler.extract.ownership import Owner
+from crawler.extract.placement import placement_of
 from crawler.extract.types import Extraction, PageContext, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
 from crawler.sites import SiteSpec, create_run, now, parse_partition, pending_sites
@@ -86,6 +89,12 @@ class SiteState:
     robots_disallowed: list[str] = field(default_factory=list)
     pending_files: list[scrapy.Request] = field(default_factory=list)   # file probes waiting for _pump
     done: bool = False
+
+    @cached_property
+    def owner(self) -> Owner:
+        """Who the site belongs to, for ownership decisions in extraction."""
+        spec = self.spec
+        return Owner.of(spec.name, spec.state, (spec.start_url, *spec.extra_urls), spec.known_accounts)
 
 
 class PortalSpider(scrapy.Spider):
@@ -231,11 +240,13 @@ class PortalSpider(scrapy.Spider):
         if fault in ("blocked", "soft_404") or response.status >= 400:
             yield self._page_item(state, response, depth, render_mode, fault)
             return
-        page_links = _extract_links(response)            # one lxml parse, shared with the title
+        page_links = _extract_links(response, is_home)   # one lxml parse, shared with the title
         for target in faults.js_targets(text):
-            _append_joined(page_links, response.url, target, "js-handler")
+            _append_joined(page_links, response.url, target, "js-handler", "js_loader")
         if render_mode == "http":
-            reason = faults.needs_rendering(text, len(page_links))
+            # a home page with no way to the rest of its site is navigated with JavaScript; elsewhere it is a leaf
+            own_links = _own_page_links(page_links, state.keys) if is_home else None
+            reason = faults.needs_rendering(text, len(page_links), own_links)
             if reason:
                 self._fault(state, reason)
                 request = self._render_request(state, response, depth, of_home=is_home)
@@ -243,16 +254,22 @@ class PortalSpider(scrapy.Spider):
                     yield request
                 else:
                     render_mode = "needs_render"
-        yield self._page_item(state, response, depth, render_mode, fault or encoding_fault or _tls_fault(response))
+        item = self._page_item(state, response, depth, render_mode, fault or encoding_fault or _tls_fault(response))
         self._follow(state, page_links, depth)
         for request in self._pump(state):
             yield request
-        ctx = PageContext(url=response.url, site_hosts=frozenset(k.split(":")[0] for k in state.keys),
-                          is_home=is_home or bool(response.meta.get("render_of_home")), depth=depth)
-        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         if not self.settings.getbool("MUNIAUDIT_EXTRACT"):
+            yield item
             return
+        ctx = PageContext(url=response.url, site_hosts=frozenset(k.split(":")[0] for k in state.keys),
+                          is_home=is_home or bool(response.meta.get("render_of_home")), depth=depth,
+                          owner=state.owner)
+        headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         extraction = await self._extract(state, text, ctx, headers)
+        if extraction.page:
+            item.role = extraction.page.get("role")
+            item.role_detail = {k: v for k, v in extraction.page.items() if k not in ("url", "role")}
+        yield item
         if extraction.signals or extraction.diagnostics:
             yield SignalsItem(state.spec.site_crawl_id, extraction.signals, extraction.diagnostics)
 
@@ -343,7 +360,7 @@ class PortalSpider(scrapy.Spider):
             lastmod = (entry.get("lastmod") or "")[:10]
             if lastmod and lastmod > (state.sitemap["latest_lastmod"] or ""):
                 state.sitemap["latest_lastmod"] = lastmod
-            found.append((loc, "sitemap"))
+            found.append((loc, "sitemap", "sitemap"))
         self._follow(state, found, depth=0)
 
     def parse_file(self, response):
@@ -388,16 +405,17 @@ class PortalSpider(scrapy.Spider):
 
     # -- frontier ----------------------------------------------------------------------------------------
 
-    def _follow(self, state: SiteState, page_links: list[tuple[str, str]], depth: int) -> None:
+    def _follow(self, state: SiteState, page_links: list[tuple[str, str, str]], depth: int) -> None:
         """Sort a page's links: files are probed, external links recorded, site pages queued by priority."""
         max_depth = self.settings.getint("MUNIAUDIT_MAX_DEPTH")
-        for url, text in page_links:
+        for url, text, region in page_links:
             try:
-                self._follow_one(state, url, text, depth, max_depth)
+                self._follow_one(state, url, text, depth, max_depth, region)
             except ValueError:   # "http://host:99999/", "http://host:abc/": no browser could open it either
                 state.skipped["invalid_url"] += 1
 
-    def _follow_one(self, state: SiteState, url: str, text: str, depth: int, max_depth: int) -> None:
+    def _follow_one(self, state: SiteState, url: str, text: str, depth: int, max_depth: int,
+                    region: str = "") -> None:
         if links.should_skip(url):
             return
         if not links.is_same_site(url, state.keys):
@@ -419,7 +437,7 @@ class PortalSpider(scrapy.Spider):
             return
         if self._is_trap(state, clean):
             return
-        prio = links.priority(url, text) - 5 * depth
+        prio = links.priority(url, text, region) - 5 * depth
         heapq.heappush(state.frontier, Candidate((-prio, next(self._seq)), clean, depth + 1))
 
     def _pump(self, state: SiteState):
@@ -657,9 +675,10 @@ def _page_root(response: HtmlResponse):
 _STRING_VALUE = etree.XPath("string(.)")   # an element's text as XPath reads it (all descendant text)
 
 
-def _extract_links(response) -> list[tuple[str, str]]:
-    """(absolute URL, link text + title) for a, area, frame and iframe targets; hrefs resolved like a browser."""
-    found: list[tuple[str, str]] = []
+def _extract_links(response, is_home: bool = False) -> list[tuple[str, str, str]]:
+    """(absolute URL, link text + title, placement region) for a, area, frame and iframe targets; hrefs resolved
+    like a browser. The region (menu, footer, article_body, teaser...) orders the frontier."""
+    found: list[tuple[str, str, str]] = []
     if not isinstance(response, HtmlResponse):
         return found
     # lxml's tree under the response's selector, walked directly: a parsel selector per link cost more than the
@@ -671,15 +690,28 @@ def _extract_links(response) -> list[tuple[str, str]]:
         base = get_base_url(response)
     except ValueError:   # an unparsable <base href>: a browser falls back to the page's own URL
         base = response.url
+    said: dict = {}
     for node in root.iter("a", "area"):
         href = (node.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
             label = " ".join(f"{_STRING_VALUE(node)} {node.get('title', '')}".split())
-            _append_joined(found, base, href, label[:200])
+            region = placement_of(node, is_home, cache=said).region
+            _append_joined(found, base, href, label[:200], region)
     for node in root.iter("frame", "iframe"):
         if node.get("src") is not None:
-            _append_joined(found, base, node.get("src").strip(), "frame")
+            _append_joined(found, base, node.get("src").strip(), "frame", "frame")
     return found
+
+
+def _own_page_links(page_links: list[tuple[str, str, str]], keys: frozenset[str]) -> int:
+    """How many links lead to another page of the same site (files, assets and impossible URLs aside)."""
+    count = 0
+    for url, _, _ in page_links:
+        try:
+            count += links.is_same_site(url, keys) and not links.is_file(url) and not links.should_skip(url)
+        except ValueError:   # "http://host:99999/": no page behind it
+            continue
+    return count
 
 
 def _join(base: str, href: str) -> str | None:
@@ -690,8 +722,8 @@ def _join(base: str, href: str) -> str | None:
         return None
 
 
-def _append_joined(found: list[tuple[str, str]], base: str, href: str, label: str) -> None:
-    """Append (absolute URL, label) unless the href cannot be joined: skip it, not the rest of the page."""
+def _append_joined(found: list[tuple[str, str, str]], base: str, href: str, label: str, region: str = "") -> None:
+    """Append (absolute URL, label, region) unless the href cannot be joined: skip it, not the rest of the page."""
     url = _join(base, href)
     if url is not None:
-        found.append((url, label))
+        found.append((url, label, region))

@@ -80,8 +80,8 @@ def test_a_malformed_href_is_skipped_without_losing_the_page_s_other_links():
 
     body = b"<a href='//[::1'>roto</a><a href='/transparencia'>Transparencia</a><iframe src='/mapa'></iframe>"
     response = HtmlResponse("http://municipio.gob.mx/", body=body, encoding="utf-8")
-    assert _extract_links(response) == [("http://municipio.gob.mx/transparencia", "Transparencia"),
-                                        ("http://municipio.gob.mx/mapa", "frame")]
+    assert _extract_links(response) == [("http://municipio.gob.mx/transparencia", "Transparencia", "main"),
+                                        ("http://municipio.gob.mx/mapa", "frame", "frame")]
 
 
 def test_an_unresolvable_href_resolves_to_none():
@@ -97,7 +97,7 @@ def test_an_unparsable_base_href_falls_back_to_the_page_url_as_in_a_browser():
 
     body = b"<head><base href='http://[::1'></head><a href='datos.html'>Datos</a>"
     response = HtmlResponse("http://municipio.gob.mx/a/", body=body, encoding="utf-8")
-    assert _extract_links(response) == [("http://municipio.gob.mx/a/datos.html", "Datos")]
+    assert [link[:2] for link in _extract_links(response)] == [("http://municipio.gob.mx/a/datos.html", "Datos")]
 
 
 def test_a_page_with_an_unparsable_base_href_is_kept_by_the_meta_refresh_middleware():

@@ -1,0 +1,142 @@
+"""Where a link sits on its page: in the site's navigation (menus, header, footer, the site's own social or
+contact blocks, home tiles) or in content (an article's body, a byline, comments, related posts).
+
+Institutional accounts, apps, sections and tools are offered by the site in its navigation and own blocks; a link
+inside an article or an author box is a reference to somebody else's thing. The decision reads the markup around
+the link: the nearest ancestor that says what it is (a <nav>, a <footer>, an <article>, a class such as
+"entry-content" or "author-box") wins, so a footer inside an article is the article's, not the site's.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+NAVIGATION, CONTENT = "navigation", "content"
+
+# Regions of content whose links are references, never the site's own offer.
+REFERENCE_REGIONS = frozenset({"article_body", "byline", "comments", "related", "share", "teaser", "person"})
+
+# Class/id words, matched as whole tokens of the folded attribute ("menu-principal" -> "menu principal").
+_CONTENT_CLASSES = (
+    ("comments", re.compile(r"\b(comments?|comentarios?|respond|disqus|comment list)\b")),
+    ("byline", re.compile(r"\b(byline|author|autor|autora|entry meta|post meta|author box|about author|"
+                          r"sobre el autor|post author|writer|firma)\b")),
+    ("related", re.compile(r"\b(related|relacionad[ao]s?|recent posts?|entradas recientes|yarpp|"
+                           r"jp relatedposts|more news|mas noticias|otras noticias|popular posts?|"
+                           r"widget recent entries|tagcloud|tag cloud|tags?|etiquetas|post tags)\b")),
+    ("share", re.compile(r"\b(share|sharing|compartir|sharedaddy|addtoany|a2a|social share|share buttons)\b")),
+    ("article_body", re.compile(r"\b(entry content|post content|article body|article content|single content|"
+                                r"td post content|post body|entry body|nota|noticia|blog post|post entry|"
+                                r"news content|contenido nota)\b")),
+    ("person", re.compile(r"\b(team member|staff|funcionari[oa]s?|directorio card|member card|profile card|"
+                          r"perfil|vcard|integrante|regidor(es)?|cabildo member)\b")),
+)
+_NAVIGATION_CLASSES = (
+    ("menu", re.compile(r"\b(menu|menus|nav|navbar|navigation|navegacion|megamenu|mega menu|dropdown|submenu|"
+                        r"main menu|primary menu|menu principal|topbar|top bar|top menu|sidenav|offcanvas|"
+                        r"breadcrumbs?|migas)\b")),
+    ("header", re.compile(r"\b(header|site header|cabecera|encabezado|masthead|banner top)\b")),
+    ("footer", re.compile(r"\b(footer|site footer|pie|pie de pagina|piedepagina|colophon|bottom bar)\b")),
+    ("site_block", re.compile(r"\b(social|socials|social icons|social links|social media|redes|redes sociales|"
+                              r"siguenos|follow us|contacto|contact info|contact widget|apps?|descargas app|"
+                              r"quick links|accesos directos|accesos rapidos|tiles?|cards? menu|botones)\b")),
+)
+_ROLE_REGIONS = {"navigation": "menu", "menubar": "menu", "menu": "menu", "banner": "header",
+                 "contentinfo": "footer", "complementary": "sidebar"}
+_SEPARATORS = re.compile(r"[-_\s]+")
+_MAX_DEPTH = 40
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The zone (navigation or content) and the region that decided it."""
+
+    zone: str        # NAVIGATION | CONTENT
+    region: str      # menu, header, footer, sidebar, site_block, home, article_body, byline, comments, ...
+
+    @property
+    def is_navigation(self) -> bool:
+        return self.zone == NAVIGATION
+
+    @property
+    def is_reference(self) -> bool:
+        """Inside an article, a byline, comments, related posts or a person's card: a reference, not an offer."""
+        return self.zone == CONTENT and self.region in REFERENCE_REGIONS
+
+    def describe(self) -> str:
+        """'navigation/menu' style label stored with signals."""
+        return f"{self.zone}/{self.region}"
+
+
+def _tokens(el: etree._Element) -> str:
+    """Class and id of an element as folded words."""
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return _SEPARATORS.sub(" ", raw.lower()).strip() if raw.strip() else ""
+
+
+def placement_of(el: etree._Element, is_home: bool = False, page_role: str = "",
+                 cache: dict | None = None) -> Placement:
+    """Placement of an element (a link, an iframe, a form) from its telling ancestors.
+
+    Content wins over navigation when both enclose the element: a social bar inside an article body is the
+    article's, and the <header>/<footer> of an <article> hold its title, byline and tags.
+    """
+    navigation: Placement | None = None
+    for depth, node in enumerate(el.iterancestors()):
+        if depth > _MAX_DEPTH or node.tag in ("body", "html"):
+            break
+        found = _said(node, cache)
+        if found is None:
+            continue
+        if found.zone == NAVIGATION:
+            navigation = navigation or found
+            continue
+        if found.region == "article":
+            if navigation is not None and navigation.region in ("header", "footer"):
+                return Placement(CONTENT, "byline" if navigation.region == "header" else "related")
+            teaser = is_home or page_role in ("listing", "home")
+            return Placement(CONTENT, "teaser" if teaser else "article_body")
+        return found
+    if navigation is not None:
+        return navigation
+    return Placement(NAVIGATION, "home") if is_home else Placement(CONTENT, "main")
+
+
+def _said(node: etree._Element, cache: dict | None) -> Placement | None:
+    """_ancestor_says, remembered per element when a cache is given (links of one menu share ancestors)."""
+    if cache is None:
+        return _ancestor_says(node)
+    key = id(node)
+    if key not in cache:
+        cache[key] = _ancestor_says(node)
+    return cache[key]
+
+
+def _ancestor_says(node: etree._Element) -> Placement | None:
+    """What one ancestor says about the things inside it, or None when it says nothing."""
+    tag = node.tag if isinstance(node.tag, str) else ""
+    role = (node.get("role") or "").lower()
+    if tag == "nav" or role in ("navigation", "menubar", "menu"):
+        return Placement(NAVIGATION, "menu")
+    if tag == "article":
+        return Placement(CONTENT, "article")
+    tokens = _tokens(node)
+    if tokens:
+        for region, pattern in _CONTENT_CLASSES:
+            if pattern.search(tokens):
+                return Placement(CONTENT, region)
+    if tag == "header" or role == "banner":
+        return Placement(NAVIGATION, "header")
+    if tag == "footer" or role == "contentinfo":
+        return Placement(NAVIGATION, "footer")
+    if tag == "aside" or role == "complementary":
+        return Placement(NAVIGATION, "sidebar")
+    if tokens:
+        for region, pattern in _NAVIGATION_CLASSES:
+            if pattern.search(tokens):
+                return Placement(NAVIGATION, region)
+    if role in _ROLE_REGIONS:
+        return Placement(NAVIGATION, _ROLE_REGIONS[role])
+    return None

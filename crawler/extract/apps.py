@@ -5,7 +5,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 from crawler.extract import urls
-from crawler.extract.dom import Page
+from crawler.extract.dom import Link, Page
+from crawler.extract.grading import CONFIRMED, REFERENCE, UNCONFIRMED, grade, placement_confidence
+from crawler.extract.ownership import Owner, names_municipality
+from crawler.extract.text import fold
 from crawler.extract.types import Diagnostic, Signal
 
 KIND = "mobile_app"
@@ -27,22 +30,96 @@ def store_app(url: str) -> tuple[str, str] | None:
     return None
 
 
+_OUR_APP = re.compile(r"\b(nuestra app|nuestra aplicacion|app (del|de la) (municipio|ayuntamiento|gobierno|ciudad)|"
+                      r"aplicacion (del|de la) (municipio|ayuntamiento|gobierno)|app (municipal|ciudadana|oficial)|"
+                      r"aplicacion (municipal|ciudadana|oficial))\b")
+
+
+def store_slug(url: str) -> str:
+    """The app's name as the App Store writes it in the URL (/mx/app/<slug>/id123), '' when absent."""
+    segments = urls.path_segments(url)
+    if "app" in segments:
+        rest = segments[segments.index("app") + 1:]
+        if len(rest) >= 2:
+            return rest[0]
+    return ""
+
+
+def ownership(app_id: str, slug: str, label: str, context: str, owner: Owner | None) -> tuple[str, float, str]:
+    """(status, confidence, reason): is the app the municipality's? Its id, its store name or the badge's own
+    label must name the municipality for an automatic yes; prose around the badge that names the municipality
+    or calls it "our app" only proposes it to a person (a sponsor strip says "<town> is part of <brand>"); an
+    app nothing ties to the municipality is a third party's."""
+    if names_municipality(f"{app_id} {slug}", owner) or _id_matches_domain(app_id, owner):
+        return CONFIRMED, 0.9, "app_id_names_municipality"
+    if names_municipality(label, owner):
+        return CONFIRMED, 0.8, "label_names_municipality"
+    if names_municipality(context, owner) or _OUR_APP.search(fold(f"{label} {context}")):
+        return UNCONFIRMED, 0.6, "presented_as_own"
+    return REFERENCE, 0.0, "third_party_app"
+
+
+def _id_matches_domain(app_id: str, owner: Owner | None) -> bool:
+    """'mx.gob.valladolid.ciudadano' is published under valladolid.gob.mx."""
+    if owner is None or not app_id:
+        return False
+    reversed_domains = {".".join(reversed(d.split("."))) for d in owner.domains if "." in d}
+    return any(app_id.lower().startswith(r + ".") or app_id.lower() == r for r in reversed_domains)
+
+
 def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
-    """Visible links to app-store pages (links inside comments are never parsed)."""
+    """Visible links to app-store pages (links inside comments are never parsed), with whose app each is."""
     signals: list[Signal] = []
     diagnostics: list[Diagnostic] = []
+    found: list[tuple[Link, str, str, tuple[str, float, str]]] = []
     for link in page.links:
         if link.url is None:
             continue
-        found = store_app(link.url)
-        if not found:
+        app = store_app(link.url)
+        if not app:
             host = urls.bare_host(urls.host_of(link.url))
             if host in ("play.google.com", "apps.apple.com", "itunes.apple.com"):
                 diagnostics.append(Diagnostic(KIND, link.raw or "", page.ctx.url, "not_app_page"))
             continue
-        store, app_id = found
-        canonical = (f"https://play.google.com/store/apps/details?id={app_id}" if store == "google_play"
-                     else f"https://apps.apple.com/app/{app_id}")
-        data = {"store": store, "app_id": app_id, "identity": f"{store}:{app_id}"}
-        signals.append(Signal(KIND, canonical, page.ctx.url, page.ctx.is_home, data, link.label[:120]))
+        store, app_id = app
+        verdict = ownership(app_id if store == "google_play" else "", store_slug(link.url), link.label,
+                            _block_text(page, link.el), page.owner)
+        found.append((link, store, app_id, verdict))
+    own_blocks = {id(_badge_block(link.el)) for link, _, _, (status, _, _) in found if status == CONFIRMED}
+    for link, store, app_id, (status, confidence, reason) in found:
+        if status != CONFIRMED and id(_badge_block(link.el)) in own_blocks:
+            # the other store's badge beside the municipality's own app is the same app
+            status, confidence, reason = CONFIRMED, 0.85, "beside_own_app"
+        if status == REFERENCE:
+            diagnostics.append(Diagnostic(KIND, link.url or "", page.ctx.url, reason,
+                                          {"store": store, "app_id": app_id}))
+            continue
+        placement = page.placement(link.el)
+        data = {"store": store, "app_id": app_id, "identity": f"{store}:{app_id}",
+                "placement": placement.describe(), "source_role": page.role.role}
+        grade(data, status, min(confidence, placement_confidence(placement.region) + 0.1), reason,
+              "link_in_" + placement.region)
+        signals.append(Signal(KIND, urls.without_fragment(link.url or ""), page.ctx.url, page.ctx.is_home, data,
+                              link.label[:120]))
     return signals, diagnostics
+
+
+def _badge_block(el):
+    """The element that holds a store badge and its siblings (the badges of one app sit side by side)."""
+    parent = el.getparent()
+    while parent is not None and parent.tag in ("span", "p", "li", "figure", "picture"):
+        parent = parent.getparent()
+    return parent
+
+
+def _block_text(page: Page, el) -> str:
+    """Text of the small block around a store badge (its caption: 'Descarga la app de …')."""
+    for depth, parent in enumerate(el.iterancestors()):
+        if depth > 3 or parent.tag in ("body", "html"):
+            break
+        text = page.text_of(parent)
+        if len(text) > 300:
+            break
+        if len(text) > len(page.text_of(el)) + 3:
+            return text
+    return ""

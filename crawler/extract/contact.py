@@ -7,7 +7,8 @@ from urllib.parse import unquote
 from crawler.extract import keywords, urls
 from crawler.extract.dom import Page, TextNode, class_names, first_below
 from crawler.extract.pagekind import is_participation_page
-from crawler.extract.sections import working_forms
+from crawler.extract.scripts import visitor_mailtos, visitor_texts
+from crawler.extract.sections import offered, working_forms
 from crawler.extract.social import Rejected, parse_account, platform_of
 from crawler.extract.text import fold
 from crawler.extract.types import Signal
@@ -59,6 +60,14 @@ def _emails(page: Page) -> list[tuple[str, str]]:
     for match in _EMAIL_RE.finditer(text):
         if _is_real_email(*match.groups()):
             found.setdefault(match.group(0).lower(), "text")
+    for address in visitor_mailtos(page):
+        match = _EMAIL_RE.fullmatch(unquote(address).strip())
+        if match and _is_real_email(*match.groups()):
+            found.setdefault(match.group(0).lower(), "script")
+    for shown in visitor_texts(page):
+        for match in _EMAIL_RE.finditer(shown):
+            if _is_real_email(*match.groups()):
+                found.setdefault(match.group(0).lower(), "script")
     for match in _OBFUSCATED_RE.finditer(text):
         domain = re.sub(r"\s*[\[(\{]\s*(?:dot|punto)\s*[\])\}]\s*|\s*\.\s*", ".", match.group(2), flags=re.I)
         if "." in domain and _is_real_email(match.group(1), domain):
@@ -106,13 +115,15 @@ def phones(page: Page) -> list[str]:
     body = page.body()
     for node in page.index.strings_in(body) if body is not None else ():
         if node.plain:  # visible page text: not a comment, script or template
-            _phones_in_text(page, node, found)
+            _phones_in_text(page, node.value, node, found)
+    for shown in visitor_texts(page):     # notices and pop-ups written by inline scripts
+        _phones_in_text(page, shown, None, found)
     return list(found.values())
 
 
-def _phones_in_text(page: Page, node: TextNode, found: dict[str, str]) -> None:
-    """Numbers in one text node: the first needs a cue, the next may be chained with '/'."""
-    text = node.value
+def _phones_in_text(page: Page, text: str, node: TextNode | None, found: dict[str, str]) -> None:
+    """Numbers in one text run: the first needs a cue, the next may be chained with '/'. `node` is the page's
+    text node (its markup can hold the cue), None for text a script shows."""
     last_end = None
     for match in _PHONE_RE.finditer(text):
         shown = match.group(0).strip()
@@ -182,13 +193,13 @@ def communication_tools(page: Page, addresses: list[str]) -> list[Signal]:
             signals.append(_tool(page, "chat", page.ctx.url, marker))
             break
     for link in page.links:
-        if link.url and platform_of(link.url) == "whatsapp":
+        if link.url and platform_of(link.url) == "whatsapp" and offered(page, link.el):
             try:
                 account = parse_account(link.url)
             except Rejected:
                 continue
             signals.append(_tool(page, "whatsapp", account.url, link.label))
-        elif link.url and "buzon" in link.folded_label and not urls.is_placeholder(link.raw):
+        elif link.url and "buzon" in link.folded_label and not link.dead and offered(page, link.el):
             signals.append(_tool(page, "mailbox", urls.without_fragment(link.url), link.label))
     for address in addresses:
         signals.append(_tool(page, "email", f"mailto:{address}", address))

@@ -1,8 +1,11 @@
 """Downloadable files (dataset): format, machine readability, the heading they are listed under."""
 from __future__ import annotations
 
+import re
+
 from crawler.extract import urls
-from crawler.extract.dom import Element, Page
+from crawler.extract.dom import Element, Link, Page
+from crawler.extract.text import fold, squash
 from crawler.extract.types import Signal
 
 KIND = "dataset"
@@ -64,11 +67,59 @@ def collection_and_topic(el: Element, page: Page) -> tuple[str, str]:
     return collection, topic
 
 
+_ITEM_TAGS = ("li", "tr", "dd", "dt")
+# Words that name a period or a file format: a list whose items differ only by them is one series, not several
+# collections ("Nómina enero", "Nómina febrero").
+_PERIOD_WORDS = re.compile(
+    r"\b(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    r"ene|feb|mar|abr|may|jun|jul|ago|sep|oct|nov|dic|trimestre|trimestral|semestre|bimestre|cuatrimestre|mes|"
+    r"anual|mensual|ejercicio|periodo|corte|primer|primero|segundo|tercer|tercero|cuarto|quinto|sexto|1er|2do|"
+    r"3er|4to|1ro|2o|3o|4o|q[1-4]|t[1-4]|xlsx?|csv|json|xml|pdf|docx?|ods|zip|kmz|kml|descargar|descarga|"
+    r"download|archivo|formato|ver|abrir|consultar|aqui|de|del|al|y|el|la|los|las|\d+)\b")
+_MIN_ITEMS = 3
+
+
+def _item_label(el: Element, page: Page) -> str:
+    """The words of the list item or table row that holds a file link, its links' own words removed."""
+    item = next(el.iterancestors(*_ITEM_TAGS), None)
+    if item is None:
+        return ""
+    text = page.text_of(item)
+    for link in item.iterdescendants("a"):
+        text = text.replace(page.text_of(link), " ")
+    return squash(text)[:160]
+
+
+def _topic_of_series(label: str) -> str:
+    """The item's label without period and format words ('' when nothing else is left)."""
+    return squash(_PERIOD_WORDS.sub(" ", fold(label)))
+
+
+def _collections(page: Page, entries: list[tuple[Link, str, str]]) -> list[tuple[str, str]]:
+    """(collection, topic) per file link. Under one heading, items (rows, list entries) that each name a
+    different thing (a region, a subject) are collections of their own, the heading their topic; items that
+    differ only by period or format stay one collection (a series)."""
+    labels = [_item_label(link.el, page) for link, _, _ in entries]
+    by_heading: dict[str, set[str]] = {}
+    for (_, heading, _), label in zip(entries, labels, strict=True):
+        key = _topic_of_series(label)
+        if key:
+            by_heading.setdefault(heading, set()).add(key)
+    out = []
+    for (_, heading, topic), label in zip(entries, labels, strict=True):
+        if len(by_heading.get(heading, ())) >= _MIN_ITEMS and _topic_of_series(label):
+            out.append((label, heading))
+        else:
+            out.append((heading, topic))
+    return out
+
+
 def extract(page: Page, in_data_section: bool) -> list[Signal]:
     """One signal per linked file; images count only when a link (not an <img>) offers them."""
-    signals = []
+    entries: list[tuple[Link, str, str]] = []
+    formats: list[str] = []
     for link in page.links:
-        if link.url is None or urls.is_placeholder(link.raw):
+        if link.dead or link.url is None:
             continue
         if urls.href_scheme(link.url) not in ("http", "https", "ftp"):
             continue
@@ -76,8 +127,12 @@ def extract(page: Page, in_data_section: bool) -> list[Signal]:
         if not fmt:
             continue
         collection, topic = collection_and_topic(link.el, page)
+        entries.append((link, collection, topic))
+        formats.append(fmt)
+    signals = []
+    for (link, _, _), fmt, (collection, topic) in zip(entries, formats, _collections(page, entries), strict=True):
         data = {"format": fmt, "machine_readable": is_machine_readable(fmt), "in_data_section": in_data_section,
                 "collection": collection, "topic": topic}
-        signals.append(Signal(KIND, urls.without_fragment(link.url), page.ctx.url, page.ctx.is_home, data,
+        signals.append(Signal(KIND, urls.without_fragment(link.url or ""), page.ctx.url, page.ctx.is_home, data,
                               link.label[:120]))
     return signals

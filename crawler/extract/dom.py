@@ -332,6 +332,15 @@ class Page:
         """Resolve an attribute value against the page URL."""
         return urls.resolve(self.ctx.url, raw)
 
+    @cached_property
+    def owner(self):
+        """Who the site belongs to (crawler.extract.ownership.Owner): the context's, else its hosts alone."""
+        from crawler.extract.ownership import Owner
+
+        if self.ctx.owner is not None:
+            return self.ctx.owner
+        return Owner.of(site_urls=tuple(f"http://{h}/" for h in sorted(self.ctx.site_hosts)))
+
     def is_own(self, url: str | None) -> bool:
         """True if the URL is on the municipality's own site."""
         return urls.is_same_site(url, self.ctx.site_hosts)

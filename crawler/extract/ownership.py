@@ -80,8 +80,11 @@ class Owner:
 
     @property
     def name_keys(self) -> tuple[str, ...]:
-        """Compact forms of the name that identify the municipality inside hosts, handles and app ids."""
-        return name_keys(self.name)
+        """Compact forms of the name that identify the municipality inside hosts, handles and app ids; the
+        official domains' own labels count too ('tlajomulco' of tlajomulco.gob.mx)."""
+        labels = tuple(d.split(".")[0] for d in sorted(self.domains) if "." in d)
+        return tuple(dict.fromkeys(name_keys(self.name) + tuple(
+            k for k in labels if len(k) >= 5 and k not in _GENERIC_WORDS and not k.isdigit())))
 
     @property
     def state_key(self) -> str:
@@ -131,7 +134,7 @@ def compact(text: str) -> str:
 
 def names_municipality(text: str, owner: Owner | None) -> bool:
     """True when a host, handle, app id or label names the municipality."""
-    if owner is None or not owner.name:
+    if owner is None or not owner.name_keys:
         return False
     flat = compact(text)
     return any(key in flat for key in owner.name_keys)

@@ -53,7 +53,7 @@ _READ_MORE = re.compile(r"^(leer|ver|seguir leyendo|continuar leyendo|lee|read) 
 _PAGINATION_TEXT = re.compile(r"^(siguiente|anterior|pagina siguiente|entradas (anteriores|siguientes)|"
                               r"noticias anteriores|older posts|newer posts|next|previous|[»«›‹]|\d{1,3})$")
 _PAGINATION_CLASS = re.compile(r"\b(pagination|page numbers|nav links|pager|paginacion|paginador|wp pagenavi)\b")
-_CARGO = re.compile(r"\b(director|directora|regidor|regidora|sindic[oa]|tesorer[oa]|contralor[a]?|"
+CARGO = re.compile(r"\b(director|directora|regidor|regidora|sindic[oa]|tesorer[oa]|contralor[a]?|"
                     r"secretari[oa] (del ayuntamiento|general|particular|de)|coordinador[a]?|jef[ea] de|titular de|"
                     r"oficial mayor|encargad[oa] de|subdirector[a]?|president[ae] municipal)\b")
 # A row of a legal-obligations list: "I. Normatividad", "Fracción XXVIII", "Artículo 70 fracción I".
@@ -161,7 +161,7 @@ def features(page: Page) -> dict[str, Any]:
     articles = page.find_all("article")
     links = main["links"]
     return {
-        "home": page.ctx.is_home,
+        "home": page.ctx.is_home or _is_site_root(page.ctx.url),
         "error_title": bool(_ERROR_TITLE.search(fold(page.title)) or _ERROR_TITLE.search(fold(page.main_heading))),
         "author_archive": bool(set(segments[:1]) & _AUTHOR_SEGMENTS) or bool(re.search(r"\bauthor\b", body_classes))
         or _og_type(page) == "profile",
@@ -187,13 +187,22 @@ def features(page: Page) -> dict[str, Any]:
         "format_badges": _format_badges(page),
         "link_ratio": round(main["link_text"] / max(main["text"], 1), 3),
         "working_forms": _working_forms(page),
-        "cargo_mentions": len(_CARGO.findall(fold(main["text_sample"]))),
+        "cargo_mentions": len(CARGO.findall(fold(main["text_sample"]))),
         "person_cards": main["person_cards"],
         "obligation_rows": main["obligation_rows"],
         "period_selector": _period_selector(page),
         "under_construction": bool(_UNDER_CONSTRUCTION.search(fold(main["text_sample"][:3000]))),
         "heading": head_text[:160],
     }
+
+
+_ROOT_PATH = re.compile(r"^/((index|inicio|default|home|principal)\.(html?|php|aspx?|jsp))?/?$", re.I)
+
+
+def _is_site_root(url: str) -> bool:
+    """The root of the site ('/', '/index.php', '/inicio.html'): the home page under another address. With a
+    query it is not ('/index.php?option=com_content&id=12' is any Joomla page)."""
+    return not urls.query_of(url) and bool(_ROOT_PATH.match(urls.path_of(url) or "/"))
 
 
 def _og_type(page: Page) -> str:
@@ -302,7 +311,7 @@ def _main_region(page: Page) -> dict[str, Any]:
         if _inside(index.start[id(link.el)], excluded):
             continue
         main_links.append(link)
-        if link.url is None or urls.is_placeholder(link.raw):
+        if link.dead or link.url is None:
             continue
         ext = urls.file_extension(link.url)
         if ext in FILE_FORMATS or ext in DOCUMENT_FORMATS:
@@ -332,7 +341,7 @@ def _person_cards(page: Page, excluded: list[tuple[int, int]]) -> int:
     cards = 0
     seen: set[int] = set()
     for node in page.index.texts:
-        if not node.plain or _inside(node.position, excluded) or not _CARGO.search(fold(node.value)):
+        if not node.plain or _inside(node.position, excluded) or not CARGO.search(fold(node.value)):
             continue
         block = node.owner
         for _ in range(3):

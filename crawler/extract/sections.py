@@ -17,6 +17,21 @@ from crawler.extract.types import Diagnostic, Signal
 # Pages whose body is somebody's text: links in their content are references, not the site's offer.
 CONTENT_ROLES = frozenset({ARTICLE, LISTING, PERSON, ERROR})
 
+
+def offered(page: Page, el: Element) -> bool:
+    """Does the site offer what this element points at? Not when it sits in an article's body, a byline,
+    comments, related posts or a person's card, nor in the content of an article, listing or person page."""
+    placement = page.placement(el)
+    return not (placement.is_reference or (placement.zone == "content" and page.role.role in CONTENT_ROLES))
+
+
+def graded_tool(page: Page, el: Element, data: dict) -> dict:
+    """data of a tool found at el, with its placement, the page's role, status and confidence."""
+    placement = page.placement(el)
+    data["placement"] = placement.describe()
+    data["source_role"] = page.role.role
+    return grade(data, CONFIRMED, placement_confidence(placement.region), "link_in_" + placement.region)
+
 IMAGE_EXTS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "svg", "bmp", "tif", "tiff", "ico"})
 SEARCH_NAMES = frozenset({"q", "s", "buscar", "search", "query", "busqueda", "keywords", "keys", "term", "k"})
 
@@ -26,7 +41,7 @@ SEARCH_NAMES = frozenset({"q", "s", "buscar", "search", "query", "busqueda", "ke
 
 def real_target(page: Page, link: Link) -> bool:
     """True if the link leads to another page: not '#', empty, javascript:, an in-page anchor or a file."""
-    if urls.is_placeholder(link.raw) or link.url is None or page.is_same_page(link.url):
+    if link.dead or link.url is None or page.is_same_page(link.url):
         return False
     if urls.href_scheme(link.url) not in ("http", "https"):
         return False
@@ -111,7 +126,7 @@ def _proposal(page: Page, kind: str, link: Link, data: dict) -> tuple[Signal | N
     if page.is_own(url):
         data["owner"] = OWN
         return _signal(page, kind, link, grade(data, CANDIDATE, confidence, reason)), None
-    owned = url_ownership(url, page.ctx.site_hosts, page.ctx.owner)
+    owned = url_ownership(url, page.ctx.site_hosts, page.owner)
     data["owner"], data["ownership"] = owned.owner, owned.reason
     return _signal(page, kind, link, grade(data, CONFIRMED if owned.own else REFERENCE, confidence, reason,
                                            owned.reason)), None
@@ -220,7 +235,7 @@ def participation(page: Page, platform: str | None) -> list[Signal]:
     """Links to participation mechanisms (by text or as a participation submenu item); Decidim/Consul."""
     signals = []
     for link in page.links:
-        if not real_target(page, link):
+        if not real_target(page, link) or not offered(page, link.el):
             continue
         own = page.is_own(link.url)
         # Off-site links count by their visible words only: icon titles on outside maps are captions.
@@ -232,7 +247,7 @@ def participation(page: Page, platform: str | None) -> list[Signal]:
             continue
         if keywords.OBLIGATION_ROW.search(text):
             continue
-        data = {"type": kind or "general", "platform": link_platform}
+        data = graded_tool(page, link.el, {"type": kind or "general", "platform": link_platform})
         signals.append(_signal(page, "participation", link, data))
     if platform in ("decidim", "consul"):
         data = {"type": "general", "platform": platform, "identity": f"participation:platform:{platform}"}
@@ -280,8 +295,8 @@ def _typed_links(page: Page, kind: str, table) -> list[Signal]:
     for link in page.links:
         text = _link_words(link)
         found = _classify(text, table)
-        if found and real_target(page, link) and not keywords.OBLIGATION_ROW.search(text):
-            signals.append(_signal(page, kind, link, {"type": found}))
+        if found and real_target(page, link) and offered(page, link.el) and not keywords.OBLIGATION_ROW.search(text):
+            signals.append(_signal(page, kind, link, graded_tool(page, link.el, {"type": found})))
     return signals
 
 

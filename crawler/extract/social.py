@@ -8,6 +8,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from crawler.extract import urls
 from crawler.extract.dom import Element, Link, Page, class_names
+from crawler.extract.grading import CONFIRMED, grade, placement_confidence
+from crawler.extract.ownership import names_municipality
+from crawler.extract.roles import CARGO
+from crawler.extract.sections import offered
 from crawler.extract.text import fold, squash
 from crawler.extract.types import Diagnostic, Signal
 
@@ -240,15 +244,83 @@ def _accept(page: Page, el: Element, raw: str, url: str | None, via: str, label:
         return
     if account.platform == "youtube" and not _youtube_account_path(url):
         return
+    label = label or page.text_of(el)           # a page plug-in's own caption names whose page it shows
     data = {"platform": account.platform, "handle": account.handle, "identity": account.identity, "via": via}
+    person = account_holder(el, label, page)
+    if person is not None and not person.mayor:
+        diagnostics.append(Diagnostic(KIND, raw, page.ctx.url, "personal_account",
+                                      {"platform": account.platform, "person": person.name, "why": person.why}))
+        return
+    named = names_municipality(f"{account.handle} {label}", page.owner)
+    if person is None and not offered(page, el) and not named:
+        diagnostics.append(Diagnostic(KIND, raw, page.ctx.url, "in_content",
+                                      {"platform": account.platform, "placement": page.placement(el).describe()}))
+        return
     kind = KIND
-    person = mayor_person(el, label, page)
     if person is not None:
         kind = "mayor_profile"
         data["identity"] = "mayor:" + account.identity
-        if person:
-            data["person"] = person
+        if person.name:
+            data["person"] = person.name
+    _grade_account(page, el, account, named, data)
     signals.append(Signal(kind, account.url, page.ctx.url, page.ctx.is_home, data, squash(label)[:120]))
+
+
+def _grade_account(page: Page, el: Element, account: Account, named: bool, data: dict) -> None:
+    """Placement, ownership evidence and confidence of an accepted account."""
+    placement = page.placement(el)
+    data["placement"] = placement.describe()
+    data["source_role"] = page.role.role
+    confidence = placement_confidence(placement.region)
+    reasons = ["link_in_" + placement.region]
+    owner = page.owner
+    if owner is not None and urls.canonical(account.url) in owner.accounts:
+        confidence, reasons = 1.0, [*reasons, "declared_in_registry"]
+    elif named:
+        confidence, reasons = max(confidence, 0.85) + 0.05, [*reasons, "handle_names_municipality"]
+    grade(data, CONFIRMED, confidence, *reasons)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A person an account is presented as belonging to."""
+
+    name: str          # '' when unnamed
+    mayor: bool        # the municipal president
+    why: str           # byline, person_card, person_page, mayor_card
+
+
+_INSTITUTION = re.compile(r"\b(h\.? ?ayuntamiento|ayuntamiento|gobierno (municipal|de|del)|municipio de|"
+                          r"presidencia municipal|administracion municipal|gobierno del municipio)\b")
+_PERSON_CUE = re.compile(r"\b(sobre (el|la) autor[a]?|autor[a]?|escrito por|por:|perfil|biografia|sigueme|"
+                         r"mis redes|contacto personal)\b")
+
+
+def account_holder(el: Element, label: str, page: Page) -> Holder | None:
+    """The person an account is presented as belonging to (author, staff member, the mayor), or None when it
+    is presented as the institution's or not as anybody's in particular."""
+    if _INSTITUTION.search(fold(label)):
+        return None
+    placement = page.placement(el)
+    block = _small_block_text(el, page)
+    folded = fold(block)
+    if _MAYOR_RE.search(fold(label)) or (block and _MAYOR_RE.search(folded) and not _INSTITUTION.search(folded)):
+        return Holder(_person_name(block or label), True, "mayor_card")
+    if placement.region in ("byline", "person"):
+        return Holder(_person_name(block), False, placement.region)
+    if page.role.role == "person" and placement.zone == "content":
+        return Holder(_person_name(block), False, "person_page")
+    if block and not _INSTITUTION.search(folded) and (CARGO.search(folded) or _PERSON_CUE.search(folded)):
+        return Holder(_person_name(block), False, "person_card")
+    return None
+
+
+def _person_name(text: str) -> str:
+    for pattern in (_NAME_BEFORE, _NAME_AFTER):
+        match = pattern.search(text)
+        if match:
+            return squash(match.group(1))
+    return ""
 
 
 def _youtube_account_path(url: str) -> bool:
@@ -309,23 +381,6 @@ def _platform_named_in(text: str, hosts_only: bool = False) -> str:
     for name, pattern in _NAMED:
         if pattern.search(low):
             return name
-    return ""
-
-
-def mayor_person(el: Element, label: str, page: Page) -> str | None:
-    """None if the account is not presented as the mayor's; else the person's name ('' when unnamed)."""
-    own = fold(label)
-    block = _small_block_text(el, page)
-    context = own if _MAYOR_RE.search(own) else ""
-    if not context and block and _MAYOR_RE.search(fold(block)):
-        context = block
-    if not context:
-        return None
-    raw = block or label
-    for pattern in (_NAME_BEFORE, _NAME_AFTER):
-        match = pattern.search(raw)
-        if match:
-            return squash(match.group(1))
     return ""
 
 

@@ -17,6 +17,10 @@ class EvidenceRef:
     found_on: str = ""
     snippet: str = ""
     captured_at: str | None = None    # ISO 8601
+    placement: str | None = None      # where the link sat on found_on: "navigation/menu", "content/article_body"
+    page_role: str | None = None      # what found_on is: home, hub, article, listing, ...
+    target_role: str | None = None    # what the linked page turned out to be, when the crawler read it
+    confidence: float | None = None   # the crawler's confidence in the detection (0-1)
 
 
 @dataclass

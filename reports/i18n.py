@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from audit.wording import PLACEMENT_ES, ROLE_ES
+
 LANGUAGES = ("es", "en")
 
 SCORE_STATUS = {"complete": "Completo", "incomplete": "Incompleto", "unreachable": "Sitio no disponible",
@@ -27,7 +29,26 @@ SIGNAL_KIND = {
     "responsive": "Diseño adaptable",
 }
 
+PLACEMENT = PLACEMENT_ES       # link placement region -> words (audit.wording: one set of words for reasons and pages)
+PAGE_ROLE = ROLE_ES
+
 EN: dict[str, str] = {
+    # link placement and page roles (audit.wording)
+    "enlace en el menú principal": "link in the main menu", "enlace en la cabecera": "link in the header",
+    "enlace en el pie de página": "link in the footer", "enlace en la barra lateral": "link in the sidebar",
+    "enlace en un bloque propio del sitio": "link in one of the site's own blocks",
+    "enlace en la portada": "link on the home page", "enlace en el cuerpo de la página": "link in the page body",
+    "enlace dentro de un artículo": "link inside an article", "enlace en el resumen de una nota": "link in a news teaser",
+    "enlace en la firma de un autor": "link in an author's byline", "enlace en comentarios": "link in comments",
+    "enlace en notas relacionadas": "link in related posts", "botón para compartir": "share button",
+    "enlace en la ficha de una persona": "link in a person's card",
+    "página de tipo portada": "home page", "página de tipo centro de sección": "section hub page",
+    "página de tipo lista de conjuntos de datos": "dataset listing page",
+    "página de tipo lista de documentos": "document list page", "página de tipo artículo": "article page",
+    "página de tipo listado de notas o etiquetas": "post or tag listing page",
+    "página de tipo formulario o herramienta": "form or tool page", "página de tipo perfil de una persona": "person page",
+    "página de tipo error": "error page", "página de tipo contenido": "content page",
+    "en {role}": "on a {role}", "destino: {role}": "target: {role}", "confianza {c}": "confidence {c}",
     # labels
     "Completo": "Complete", "Incompleto": "Incomplete", "incompleto": "incomplete",
     "Sitio no disponible": "Site unavailable", "Sitio bloqueado": "Site blocked",

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from muniaudit import __version__
-from store.models import Audit, Municipality, SignalRow, SiteCrawl
+from store.models import Audit, Municipality, Page, SignalRow, SiteCrawl
 
 CORE_SIGNAL_FIELDS = ("kind", "url", "found_on", "on_home", "snippet", "captured_at", "data")
 
@@ -20,8 +20,9 @@ def build_document(session: Session, run_id: int, rubric_id: str, rubric_meta: d
     sites = list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(SiteCrawl.cvegeo)))
     audits = _latest_audits(session, [s.id for s in sites], rubric_id)
     signals = _signals_by_site(session, [s.id for s in sites])
+    roles = _page_roles_by_site(session, [s.id for s in sites])
     municipalities = [_municipality_doc(session.get(Municipality, s.cvegeo), s, audits.get(s.id),
-                                        signals.get(s.id, [])) for s in sites]
+                                        signals.get(s.id, []), roles.get(s.id, {})) for s in sites]
     _add_ranks(municipalities)
     return {
         "schema_version": "1",
@@ -50,6 +51,17 @@ def _signals_by_site(session: Session, site_ids: list[int]) -> dict[int, list[Si
     return out
 
 
+def _page_roles_by_site(session: Session, site_ids: list[int]) -> dict[int, dict[str, int]]:
+    """How many crawled pages of each role (home, hub, article, ...) each site has."""
+    out: dict[int, dict[str, int]] = {}
+    for chunk in _chunks(site_ids):
+        rows = session.execute(select(Page.site_crawl_id, Page.role, func.count()).where(
+            Page.site_crawl_id.in_(chunk), Page.role.is_not(None)).group_by(Page.site_crawl_id, Page.role))
+        for site_id, role, count in rows:
+            out.setdefault(site_id, {})[role] = count
+    return out
+
+
 def _chunks(ids: list[int], size: int = 500):
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
@@ -61,7 +73,8 @@ def _iso(value: datetime | None) -> str | None:
     return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
 
 
-def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, signals: list[SignalRow]) -> dict:
+def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, signals: list[SignalRow],
+                      page_roles: dict[str, int] | None = None) -> dict:
     crawl_status = site.status if site.status in ("ok", "partial", "unreachable", "blocked", "no_url") else "error"
     doc = {
         "cvegeo": muni.cvegeo, "name": muni.name, "state": muni.state_name, "state_code": muni.state_code,
@@ -71,7 +84,8 @@ def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, 
                   "pages_needing_render": site.pages_needing_render, "pages_rendered": site.pages_rendered,
                   "error": site.error, "faults": (site.facts or {}).get("faults", {}),
                   "needing_render": (site.facts or {}).get("needing_render", []),
-                  "health": (site.facts or {}).get("health", {"needs_review": False, "reasons": []})},
+                  "health": (site.facts or {}).get("health", {"needs_review": False, "reasons": []}),
+                  "page_roles": dict(sorted((page_roles or {}).items()))},
         "score": None, "max_score": 100.0, "score_status": "not_audited", "pending_points": 0.0,
         "categories": [], "criteria": [], "signals": [_signal_doc(s) for s in signals],
     }

@@ -90,7 +90,38 @@ def index(evidence: Evidence | EvidenceIndex) -> EvidenceIndex:
 
 def ref(signal: EvidenceSignal) -> EvidenceRef:
     captured = signal.captured_at.isoformat() if isinstance(signal.captured_at, datetime) else None
-    return EvidenceRef(url=signal.url, found_on=signal.found_on, snippet=signal.snippet[:200], captured_at=captured)
+    data = signal.data
+    confidence = data.get("confidence")
+    return EvidenceRef(url=signal.url, found_on=signal.found_on, snippet=signal.snippet[:200], captured_at=captured,
+                       placement=_text_or_none(data.get("placement")), page_role=_text_or_none(data.get("source_role")),
+                       target_role=_text_or_none(data.get("target_role")),
+                       confidence=float(confidence) if isinstance(confidence, int | float) else None)
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+# -- graded signals: the crawler's status and confidence (crawler.extract.grading) ----------------------------
+
+CONFIRMED, REFERENCE = "confirmed", "reference"
+DEFAULT_MIN_CONFIDENCE = 0.7
+MIN_CONFIDENCE = Param((int, float), default=DEFAULT_MIN_CONFIDENCE,
+                       help="below this confidence (or when unconfirmed) a detection goes to a person")
+INCLUDE_REFERENCES = Param((bool,), default=False,
+                           help="true: count other bodies' portals and accounts (e.g. a link to the national platform)")
+
+
+def is_reference(signal: EvidenceSignal) -> bool:
+    """Somebody else's thing the site points at (the national portal, another state's portal)."""
+    return signal.data.get("status") == REFERENCE
+
+
+def is_decided(signal: EvidenceSignal, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> bool:
+    """Counts automatically: confirmed and confident enough (signals stored before grading count as confirmed)."""
+    status = signal.data.get("status", CONFIRMED)
+    confidence = signal.data.get("confidence", 1.0)
+    return status == CONFIRMED and isinstance(confidence, int | float) and confidence >= min_confidence
 
 
 def refs(signals: Iterable[EvidenceSignal]) -> list[EvidenceRef]:

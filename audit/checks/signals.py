@@ -8,16 +8,23 @@ from functools import lru_cache
 from typing import Any
 
 from audit.checks.base import (
+    DEFAULT_MIN_CONFIDENCE,
+    INCLUDE_REFERENCES,
+    MIN_CONFIDENCE,
     CheckOutcome,
     EvidenceIndex,
     Param,
     failed,
+    is_decided,
+    is_reference,
     matches,
     partly,
     passed,
+    to_review,
 )
 from audit.checks.registry import check
 from audit.evidence import EvidenceSignal
+from audit.wording import placement_words, reason_words, role_words
 
 # Mirrors crawler.extract.types.SIGNAL_KINDS (a unit test keeps them equal; audit does not import crawler).
 SIGNAL_KINDS = (
@@ -58,16 +65,26 @@ def label(kinds: str | list[str]) -> str:
 
 
 def select(ev: EvidenceIndex, p: Mapping[str, Any]) -> list[EvidenceSignal]:
-    """Signals of p['kind'] that satisfy on_home, max_depth and where."""
+    """Signals of p['kind'] that satisfy on_home, max_depth and where (others' things only when asked)."""
     found = []
     for signal in ev.of_kind(p["kind"]):
         if p.get("on_home") and not signal.on_home:
             continue
         if p.get("max_depth") is not None and _depth(signal) > p["max_depth"]:
             continue
+        if is_reference(signal) and not p.get("include_references"):
+            continue
         if matches(signal, p.get("where")):
             found.append(signal)
     return found
+
+
+def split(signals: list[EvidenceSignal], p: Mapping[str, Any]) -> tuple[list[EvidenceSignal], list[EvidenceSignal]]:
+    """(decided, for a person): confirmed and confident detections apart from candidates the crawler could not
+    confirm or is not sure of."""
+    floor = p.get("min_confidence", DEFAULT_MIN_CONFIDENCE)
+    sure = [s for s in signals if is_decided(s, floor) or (is_reference(s) and p.get("include_references"))]
+    return sure, [s for s in signals if s not in sure]
 
 
 def _depth(signal: EvidenceSignal) -> int:
@@ -81,36 +98,67 @@ def _place(p: Mapping[str, Any]) -> str:
     return " con enlace en la página principal" if p.get("on_home") else ""
 
 
+def describe(signal: EvidenceSignal) -> str:
+    """'<url> (enlace en el menú; la página enlazada es un artículo o nota)' for a reason."""
+    parts = [placement_words(signal.data)]
+    if signal.data.get("target_role"):
+        parts.append("destino: " + role_words(signal.data["target_role"]))
+    why = reason_words(signal.data) if signal.data.get("status") != "confirmed" else ""
+    if why:
+        parts.append(why)
+    if isinstance(signal.data.get("confidence"), int | float):
+        parts.append(f"confianza {signal.data['confidence']:.2f}")
+    detail = "; ".join(x for x in parts if x)
+    return f"{signal.url} ({detail})" if detail else signal.url
+
+
+def _for_review(what: str, unsure: list[EvidenceSignal], found: int = 0, needed: int = 1) -> CheckOutcome:
+    """A person decides: the crawler proposed candidates it could not confirm."""
+    listed = "; ".join(describe(s) for s in unsure[:3]) + (f" (y {len(unsure) - 3} más)" if len(unsure) > 3 else "")
+    have = f"Se confirmaron {found} de {needed}. " if found else ""
+    return to_review(f"{have}Se propuso {what}, sin confirmación automática: {listed}. Una persona debe verificarlo.",
+                     suggestion=f"Verificar a mano: {unsure[0].url}", signals=unsure)
+
+
+GRADED = {"min_confidence": MIN_CONFIDENCE, "include_references": INCLUDE_REFERENCES}
+
+
 @check("has_signal", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
-                             "min": Param((int,), default=1, help="how many distinct signals are needed")})
+                             "min": Param((int,), default=1, help="how many distinct signals are needed"), **GRADED})
 def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
-    """At least `min` signals of a kind (optionally on the home page and with data fields equal to values)."""
-    found = select(ev, p)
+    """At least `min` signals of a kind (optionally on the home page and with data fields equal to values);
+    candidates the crawler could not confirm, or is not confident of, go to a person."""
+    found, unsure = split(select(ev, p), p)
     what = label(p["kind"]) + _place(p)
     if len(found) >= p["min"]:
-        return passed(f"Se encontró {what}: {found[0].url}" + (f" (y {len(found) - 1} más)" if len(found) > 1 else ""),
-                      found)
+        return passed(f"Se encontró {what}: {describe(found[0])}" +
+                      (f" (y {len(found) - 1} más)" if len(found) > 1 else ""), found)
+    if unsure:
+        return _for_review(what, unsure, len(found), p["min"])
     if found:
         return partly(len(found) / p["min"], f"Se encontraron {len(found)} de {p['min']} ({what}).", found)
-    elsewhere = [s for s in ev.of_kind(p["kind"]) if matches(s, p.get("where"))] if p.get("on_home") else []
-    if elsewhere:
-        return failed(f"Hay {label(p['kind'])} en {elsewhere[0].found_on}, pero sin enlace en la página "
-                      "principal.", absent=False, signals=elsewhere)
+    if p.get("on_home"):
+        elsewhere, _ = split(select(ev, {**p, "on_home": False}), p)
+        if elsewhere:
+            return failed(f"Hay {label(p['kind'])} en {elsewhere[0].found_on}, pero sin enlace en la página "
+                          "principal.", absent=False, signals=elsewhere)
     return failed(f"No se encontró {what}.")
 
 
-@check("signal_on_home", params={"kind": KIND, "where": WHERE})
+@check("signal_on_home", params={"kind": KIND, "where": WHERE, **GRADED})
 def signal_on_home(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """A signal of a kind linked from the home page."""
     return has_signal(ev, {**p, "on_home": True, "min": 1, "max_depth": None})
 
 
 @check("count_signals", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
-                                "min": Param((int,), required=True, help="signals needed to pass")})
+                                "min": Param((int,), required=True, help="signals needed to pass"), **GRADED})
 def count_signals(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
-    """At least `min` distinct signals of a kind; the fraction is found/min."""
-    found = select(ev, p)
+    """At least `min` distinct signals of a kind; the fraction is found/min (unsure ones go to a person)."""
+    found, unsure = split(select(ev, p), p)
     what = label(p["kind"])
+    if len(found) < p["min"] and unsure:
+        return _for_review(what, unsure, len(found), p["min"])
     if not found:
         return failed(f"No se encontró ningún {what}{_place(p)} (se requieren {p['min']}).")
     return partly(len(found) / p["min"], f"Se encontraron {len(found)} ({what}); se requieren {p['min']}.", found)

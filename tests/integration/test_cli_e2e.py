@@ -56,6 +56,11 @@ def test_crawl_audit_report_export_on_imported_registry(tmp_path, web, sqlite_ur
     assert by_key["14097"]["rank"]["national"] == 1
     social = [s for s in by_key["14120"]["signals"] if s["kind"] == "social_profile"]
     assert social and all(s["platform"] and s["handle"] for s in social)
+    # what each page is and where each link sat are in the export, with the schema's vocabulary
+    assert by_key["14097"]["crawl"]["page_roles"].get("home") == 1
+    assert all(s["placement"].startswith(("navigation/", "content/")) and s["source_role"] for s in social)
+    evidence = [e for c in by_key["14097"]["criteria"] for e in c["evidence"] if e.get("placement")]
+    assert evidence and all(e["page_role"] for e in evidence)
     # every criterion carries its evidence and points
     for crit in by_key["14097"]["criteria"]:
         assert 0 <= crit["points"] <= crit["max_points"]

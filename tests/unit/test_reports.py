@@ -108,6 +108,25 @@ def test_municipality_page_facts_ranks_evidence_and_human_points(site):
     assert "Por qué importa" in failed.text and "Cómo mejorarlo" in failed.text  # from the rubric
 
 
+def test_evidence_says_where_the_link_sat_and_what_the_pages_are(tmp_path, doc):
+    crit = doc["municipalities"][0]["criteria"][0]
+    crit["evidence"] = [{"url": "https://14097.gob.example.mx/datos", "found_on": "https://14097.gob.example.mx/",
+                         "placement": "navigation/menu", "page_role": "home", "target_role": "hub",
+                         "confidence": 0.95},
+                        {"url": "https://14097.gob.example.mx/nota", "found_on": "https://14097.gob.example.mx/",
+                         "placement": "content/<script>", "page_role": "article"}]
+    with pytest.raises(DocumentError):          # the schema refuses a placement outside its vocabulary
+        render_site(doc, tmp_path / "refused")
+    render_site(doc, tmp_path / "site", validate=False)
+    text = soup(tmp_path / "site" / "m" / f"{doc['municipalities'][0]['cvegeo']}.html").get_text(" ", strip=True)
+    assert "enlace en el menú principal" in text and "destino: página de tipo centro de sección" in text
+    assert "en página de tipo artículo" in text and "confianza 0.95" in text
+    assert "<script>" not in text      # an unknown placement is not shown at all
+    render_site(doc, tmp_path / "en", lang="en", validate=False)
+    english = soup(tmp_path / "en" / "m" / f"{doc['municipalities'][0]['cvegeo']}.html").get_text(" ", strip=True)
+    assert "link in the main menu" in english and "target: section hub page" in english
+
+
 def test_history_chart_and_changes_since_previous_run(site):
     page = soup(site / "m" / "14039.html")
     changes = page.select_one("#chg-h").parent.get_text(" ", strip=True)
@@ -150,7 +169,7 @@ def test_rubric_outline_accepts_flat_criteria_and_bilingual_texts(doc):
 
 
 def test_english_from_the_same_templates(tmp_path, doc):
-    render_site(doc, tmp_path / "en", lang="en")
+    render_site(doc, tmp_path / "en", lang="en", validate=False)
     index = soup(tmp_path / "en" / "index.html")
     assert index.html["lang"] == "en"
     assert index.h1.get_text(strip=True) == "National ranking of municipal open government"

@@ -1,0 +1,54 @@
+"""Spanish words for the codes the crawler attaches to graded signals (placement, page roles, reasons).
+
+The crawler records codes (`navigation/menu`, `article`, `target_not_crawled`); the audit writes its reasons in
+the rubric's language from these tables, and the reports use the same words (reports/i18n.py translates them).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+PLACEMENT_ES = {
+    "menu": "enlace en el menú principal", "header": "enlace en la cabecera", "footer": "enlace en el pie de página",
+    "sidebar": "enlace en la barra lateral", "site_block": "enlace en un bloque propio del sitio",
+    "home": "enlace en la portada", "main": "enlace en el cuerpo de la página",
+    "article_body": "enlace dentro de un artículo", "teaser": "enlace en el resumen de una nota",
+    "byline": "enlace en la firma de un autor", "comments": "enlace en comentarios",
+    "related": "enlace en notas relacionadas", "share": "botón para compartir", "person": "enlace en la ficha de una persona",
+}
+ROLE_ES = {
+    "home": "página de tipo portada", "hub": "página de tipo centro de sección",
+    "dataset_listing": "página de tipo lista de conjuntos de datos", "document_list": "página de tipo lista de documentos",
+    "article": "página de tipo artículo", "listing": "página de tipo listado de notas o etiquetas",
+    "form": "página de tipo formulario o herramienta", "person": "página de tipo perfil de una persona",
+    "error": "página de tipo error", "page": "página de tipo contenido",
+}
+REASON_ES = {
+    "target_not_crawled": "la página enlazada no se rastreó (presupuesto agotado, bloqueo o falla)",
+    "target_not_read": "la página enlazada no es una página HTML legible",
+    "target_empty": "la página enlazada se nombra como el apartado pero no muestra contenido",
+    "target_unclear": "la página enlazada ofrece enlaces o archivos pero no se identifica como el apartado",
+    "target_unrelated": "la página enlazada no se identifica como el apartado ni ofrece contenido",
+    "target_under_construction": "la página enlazada dice estar en construcción",
+    "presented_as_own": "se presenta como propia, pero ni su identificador ni su nombre nombran al municipio",
+    "official_portal": "portal oficial de transparencia enlazado desde la navegación del sitio",
+}
+
+
+def placement_words(data: dict[str, Any]) -> str:
+    """'enlace en el menú' for a signal's data (empty when the crawler recorded no placement)."""
+    region = str(data.get("placement") or "").partition("/")[2]
+    return PLACEMENT_ES.get(region, "")
+
+
+def role_words(role: Any) -> str:
+    return ROLE_ES.get(str(role or ""), "")
+
+
+def reason_words(data: dict[str, Any]) -> str:
+    """Why a graded signal could not be decided, in words ('' when no known reason applies)."""
+    for code in reversed(data.get("reasons") or []):
+        if code in REASON_ES:
+            return REASON_ES[code]
+        if str(code).startswith("target_"):
+            return f"la página enlazada tuvo un problema ({code[7:]})"
+    return ""

@@ -13,6 +13,8 @@ _GENERATORS = (
     ("drupal", re.compile(r"drupal", re.I)), ("ckan", re.compile(r"ckan", re.I)),
     ("decidim", re.compile(r"decidim", re.I)), ("consul", re.compile(r"\bconsul\b", re.I)),
     ("wix", re.compile(r"wix\.com", re.I)), ("squarespace", re.compile(r"squarespace", re.I)),
+    ("astro", re.compile(r"^astro\b", re.I)), ("gatsby", re.compile(r"^gatsby\b", re.I)),
+    ("hugo", re.compile(r"^hugo\b", re.I)), ("nextjs", re.compile(r"^next\.js\b", re.I)),
 )
 # Asset paths a CMS serves from the site's own host.
 _OWN_PATHS = (
@@ -98,6 +100,12 @@ def _app_markers(page: Page) -> list[str]:
         found.append("decidim")
     if any(_matches(a, "href", _CKAN_LINK) for a in anchors) and any(_matches(t, "href", _DATASET) for t in tags):
         found.append("ckan")
+    if page.find("astro-island") is not None:
+        found.append("astro")
+    if any(t.get("id") == "__NEXT_DATA__" for t in page.find_all("script")):
+        found += ["nextjs", "react"]
+    if any("data-reactroot" in t.attrib for t in tags):
+        found.append("react")
     return found
 
 

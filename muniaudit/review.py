@@ -20,7 +20,7 @@ from store.evidence import evidence_hash, site_crawls
 from store.models import Audit, ManualReview, Municipality, SignalRow
 
 COLUMNS = ("cvegeo", "municipio", "estado", "criterio", "titulo", "modo", "sugerencia_maquina", "estado_maquina",
-           "evidencia", "hash_evidencia", "decision", "puntos", "revisor", "fecha", "nota")
+           "motivo_maquina", "evidencia", "hash_evidencia", "decision", "puntos", "revisor", "fecha", "nota")
 # Spanish and English spellings a reviewer may type in a spreadsheet.
 DECISION_WORDS = {
     "pass": "pass", "cumple": "pass", "si": "pass", "sí": "pass",
@@ -48,7 +48,7 @@ def review_rows(session: Session, run_id: int, rubric) -> list[dict]:
             rows.append({
                 "cvegeo": site.cvegeo, "municipio": muni.name, "estado": muni.state_name, "criterio": c.criterion_id,
                 "titulo": c.title, "modo": c.mode, "sugerencia_maquina": c.suggestion or "",
-                "estado_maquina": c.status, "evidencia": " | ".join(e.get("url", "") for e in c.evidence[:10]),
+                "estado_maquina": c.status, "motivo_maquina": c.reason or "", "evidencia": " | ".join(e.get("url", "") for e in c.evidence[:10]),
                 "hash_evidencia": digest, "decision": "", "puntos": "", "revisor": "", "fecha": "", "nota": "",
             })
     return rows

@@ -6,8 +6,8 @@ Ownership is decided from two independent kinds of evidence, never from the word
   network is never used): ``transparencia.<municipio>.gob.mx`` shares ``<municipio>.gob.mx`` with the site and is
   the municipality's; ``datos.gob.mx`` or ``transparencia.<estado>.gob.mx`` is another body's, because ``gob.mx``
   itself is a public suffix. The registry's extra URLs widen the set of own domains.
-- **Names.** A host, handle, app id or app name that names the municipality (``huehuetan.transparenciachiapas.
-  org.mx``, ``facebook.com/gobiernohuehuetan``, ``mx.gob.tlajomulco.app``). A host that names *another* state is
+- **Names.** A host, handle, app id or app name that names the municipality (``<municipio>.transparencia<estado>.
+  org.mx``, ``facebook.com/gobierno<municipio>``, ``mx.gob.<municipio>.app``). A host that names *another* state is
   never the municipality's.
 
 Why tldextract: hand-written suffix rules get ``gob.mx``/``org.mx``/``blogspot.com`` wrong; the public-suffix

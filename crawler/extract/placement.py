@@ -43,6 +43,9 @@ _NAVIGATION_CLASSES = (
                               r"siguenos|follow us|contacto|contact info|contact widget|apps?|descargas app|"
                               r"quick links|accesos directos|accesos rapidos|tiles?|cards? menu|botones)\b")),
 )
+# One search per element instead of one per region: the alternatives keep their region as the group name.
+_CONTENT_ANY = re.compile("|".join(f"(?P<{region}>{pattern.pattern})" for region, pattern in _CONTENT_CLASSES))
+_NAVIGATION_ANY = re.compile("|".join(f"(?P<{region}>{pattern.pattern})" for region, pattern in _NAVIGATION_CLASSES))
 _ROLE_REGIONS = {"navigation": "menu", "menubar": "menu", "menu": "menu", "banner": "header",
                  "contentinfo": "footer", "complementary": "sidebar"}
 _SEPARATORS = re.compile(r"[-_\s]+")
@@ -124,9 +127,9 @@ def _ancestor_says(node: etree._Element) -> Placement | None:
         return Placement(CONTENT, "article")
     tokens = _tokens(node)
     if tokens:
-        for region, pattern in _CONTENT_CLASSES:
-            if pattern.search(tokens):
-                return Placement(CONTENT, region)
+        found = _CONTENT_ANY.search(tokens)
+        if found:
+            return Placement(CONTENT, _first_group(found, _CONTENT_CLASSES))
     if tag == "header" or role == "banner":
         return Placement(NAVIGATION, "header")
     if tag == "footer" or role == "contentinfo":
@@ -134,9 +137,15 @@ def _ancestor_says(node: etree._Element) -> Placement | None:
     if tag == "aside" or role == "complementary":
         return Placement(NAVIGATION, "sidebar")
     if tokens:
-        for region, pattern in _NAVIGATION_CLASSES:
-            if pattern.search(tokens):
-                return Placement(NAVIGATION, region)
+        found = _NAVIGATION_ANY.search(tokens)
+        if found:
+            return Placement(NAVIGATION, _first_group(found, _NAVIGATION_CLASSES))
     if role in _ROLE_REGIONS:
         return Placement(NAVIGATION, _ROLE_REGIONS[role])
     return None
+
+
+def _first_group(match: re.Match[str], table: tuple[tuple[str, re.Pattern[str]], ...]) -> str:
+    """The region whose alternative matched: the table's order decides ties, as one search per region did."""
+    regions = [region for region, pattern in table if pattern.search(match.string)]
+    return regions[0] if regions else match.lastgroup or ""

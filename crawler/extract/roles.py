@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,12 @@ _UNDER_CONSTRUCTION = re.compile(r"\b(en construccion|proximamente|under constru
                                  r"en mantenimiento|sitio en desarrollo|pagina en desarrollo)\b")
 _ARTICLE_JSONLD = frozenset({"newsarticle", "blogposting", "article", "reportagenewsarticle", "analysisnewsarticle"})
 _MIN_ARTICLE_TEXT = 500
+_END = 1 << 62
+# Cheap pre-filter before folding a text run for office titles (most runs have none).
+_CARGO_HINT = re.compile(r"direct|regid|s[ií]ndic|tesor|contral|secretar|coordin|jef[ea]|titular|oficial|encargad|"
+                         r"president", re.I)
+_SAYS_NOTHING = frozenset({"a", "span", "i", "b", "em", "strong", "img", "br", "p", "td", "tr", "th", "option",
+                           "svg", "path", "small", "label", "input", "button", "h1", "h2", "h3", "h4", "h5", "h6"})
 
 
 @dataclass(frozen=True)
@@ -341,7 +348,8 @@ def _person_cards(page: Page, excluded: list[tuple[int, int]]) -> int:
     cards = 0
     seen: set[int] = set()
     for node in page.index.texts:
-        if not node.plain or _inside(node.position, excluded) or not CARGO.search(fold(node.value)):
+        if not node.plain or not _CARGO_HINT.search(node.value) or _inside(node.position, excluded) \
+                or not CARGO.search(fold(node.value)):
             continue
         block = node.owner
         for _ in range(3):
@@ -363,6 +371,8 @@ def _navigation_ranges(page: Page) -> list[tuple[int, int]]:
     for el in index.tags:
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
+        if el.tag in _SAYS_NOTHING and not el.get("role"):
+            continue          # an inline or leaf element is never a navigation container
         start = index.start[id(el)]
         if ranges and start < ranges[-1][1]:
             continue          # inside a range already taken
@@ -378,5 +388,7 @@ def _navigation_ranges(page: Page) -> list[tuple[int, int]]:
 
 
 def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(lo <= position < hi for lo, hi in ranges)
+    """Is a document position inside one of the sorted, disjoint ranges?"""
+    i = bisect_right(ranges, (position, _END)) - 1
+    return i >= 0 and ranges[i][0] <= position < ranges[i][1]
 

@@ -55,7 +55,7 @@ def within_one_edit(a: str, b: str) -> bool:
 
 
 def has_fuzzy_word(folded: str, targets: Iterable[str]) -> bool:
-    """True if a word of the text equals a long target word up to one typo ('transpariencia')."""
+    """True if a word of the text equals a long target word up to one typo ('transparenica')."""
     found = words(folded)
     return any(
         w == t or (len(t) >= 10 and w[:4] == t[:4] and within_one_edit(w, t))

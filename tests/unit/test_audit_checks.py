@@ -206,3 +206,34 @@ def test_check_crash_is_an_error_outcome() -> None:
 
 def test_unknown_check_is_an_error() -> None:
     assert run_check("nope", ev(), {}).status == "error"
+
+
+# -- graded detections: what the crawler could not confirm goes to a person, never a silent pass or fail ------
+
+def test_an_unconfirmed_section_goes_to_review_with_the_candidate_and_the_reason() -> None:
+    candidate = sig("open_data_section", "https://m.gob.mx/datos-abiertos/", on_home=True, status="unconfirmed",
+                    confidence=0.5, placement="navigation/menu", reasons=["link_in_menu", "target_not_crawled"])
+    outcome = run_check("has_signal", ev(candidate), {"kind": "open_data_section", "on_home": True})
+    assert outcome.status == "needs_review"
+    assert "https://m.gob.mx/datos-abiertos/" in outcome.reason and "enlace en el menú principal" in outcome.reason
+    assert "no se rastreó" in outcome.reason and outcome.evidence[0].placement == "navigation/menu"
+
+
+def test_confidence_below_the_threshold_asks_a_person_and_above_it_scores() -> None:
+    def graded(confidence: float) -> EvidenceSignal:
+        return sig("mobile_app", status="confirmed", confidence=confidence, reasons=["presented_as_own"])
+
+    assert run_check("has_signal", ev(graded(0.6)), {"kind": "mobile_app"}).status == "needs_review"
+    assert run_check("has_signal", ev(graded(0.9)), {"kind": "mobile_app"}).status == "pass"
+    assert run_check("has_signal", ev(graded(0.6)), {"kind": "mobile_app", "min_confidence": 0.5}).status == "pass"
+
+
+def test_other_bodies_portals_count_only_when_the_rubric_asks_for_them() -> None:
+    national = sig("open_data_section", "https://datos.gob.mx/", on_home=True, status="reference", confidence=0.9)
+    assert run_check("has_signal", ev(national), {"kind": "open_data_section"}).status == "fail"
+    asked = run_check("has_signal", ev(national), {"kind": "open_data_section", "include_references": True})
+    assert asked.status == "pass"
+
+
+def test_signals_stored_before_grading_still_count() -> None:
+    assert run_check("has_signal", ev(sig("video_channel")), {"kind": "video_channel"}).status == "pass"

@@ -60,6 +60,10 @@ def _emails(page: Page) -> list[tuple[str, str]]:
     for match in _EMAIL_RE.finditer(text):
         if _is_real_email(*match.groups()):
             found.setdefault(match.group(0).lower(), "text")
+    for address in cloudflare_emails(page):
+        match = _EMAIL_RE.fullmatch(address)
+        if match and _is_real_email(*match.groups()):
+            found.setdefault(address.lower(), "cdn_obfuscated")
     for address in visitor_mailtos(page):
         match = _EMAIL_RE.fullmatch(unquote(address).strip())
         if match and _is_real_email(*match.groups()):
@@ -73,6 +77,30 @@ def _emails(page: Page) -> list[tuple[str, str]]:
         if "." in domain and _is_real_email(match.group(1), domain):
             found.setdefault(f"{match.group(1)}@{domain}".lower(), "obfuscated")
     return list(found.items())
+
+
+_CF_PATH = "/cdn-cgi/l/email-protection#"
+
+
+def cloudflare_emails(page: Page) -> list[str]:
+    """Addresses hidden by Cloudflare's e-mail obfuscation (`data-cfemail` or a /cdn-cgi/l/email-protection#…
+    link, shown to visitors once its script decodes them): the hex is XOR-ed with its first byte."""
+    encoded = [el.get("data-cfemail") for el in page.index.tags if el.get("data-cfemail")]
+    encoded += [link.raw.split("#", 1)[1] for link in page.links if link.raw and _CF_PATH in link.raw]
+    return [a for a in (_cf_decode(e) for e in encoded) if a]
+
+
+def _cf_decode(hexed: str) -> str:
+    try:
+        data = bytes.fromhex(hexed.strip())
+    except ValueError:
+        return ""
+    if len(data) < 2:
+        return ""
+    try:
+        return bytes(b ^ data[0] for b in data[1:]).decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
 
 
 def digits_key(shown: str) -> str:

@@ -43,7 +43,8 @@ _LISTING_SEGMENTS = frozenset({"tag", "tags", "etiqueta", "etiquetas", "category
 _LISTING_BODY = re.compile(r"\b(archive|tag|category|search|search results|blog|paged|date|search no results)\b")
 _AUTHOR_SEGMENTS = frozenset({"author", "autor", "autora", "authors", "autores"})
 _POST_BODY = re.compile(r"\b(single post|single format \w+|postid \d+|single single post|post template default)\b")
-_POST_ARTICLE = re.compile(r"\b(type post|post type post|hentry|format standard|status publish post|blog post|"
+# WordPress gives posts "type-post" and pages "type-page"; both get "hentry", so hentry alone says nothing.
+_POST_ARTICLE = re.compile(r"\b(type post|post type post|format standard|status publish post|blog post|"
                            r"news item|noticia|nota)\b")
 _PAGE_BODY = re.compile(r"\b(page template|page id \d+|type page|page template default)\b")
 _DATE_CLASSES = re.compile(r"\b(date|fecha|published|posted on|entry date|post date|time|meta date|updated)\b")
@@ -64,7 +65,9 @@ _OBLIGATION_ROW = re.compile(r"^\s*((fracc?(ion)?\.?\s+)?[ivxlc]{1,7}\s*[.)\-–
 _PERIOD_LABEL = re.compile(r"\b(ejercicio( fiscal)?|ano|anio|periodo|trimestre|trimestral(es)?|semestre|mes)\b")
 _UNDER_CONSTRUCTION = re.compile(r"\b(en construccion|proximamente|under construction|coming soon|"
                                  r"en mantenimiento|sitio en desarrollo|pagina en desarrollo)\b")
-_ARTICLE_JSONLD = frozenset({"newsarticle", "blogposting", "article", "reportagenewsarticle", "analysisnewsarticle"})
+# Types only a news post or blog post carries; plain "Article" (and og:type=article) are given to pages too by
+# common SEO plug-ins, so they count only beside a byline or a date.
+_POST_JSONLD = frozenset({"newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle", "liveblogposting"})
 _MIN_ARTICLE_TEXT = 500
 _END = 1 << 62
 # Cheap pre-filter before folding a text run for office titles (most runs have none).
@@ -115,9 +118,9 @@ def _is_listing(f: dict) -> bool:
 def _is_article(f: dict) -> bool:
     if f["page_markup"] and not f["post_markup"]:
         return False
-    if f["post_markup"]:
-        return True
     dated = f["byline"] or f["published"] or f["time_near_heading"] or f["dated_path"]
+    if f["post_markup"] or (f["article_hint"] and dated):
+        return f["files"] < 4 and f["data_files"] < 2      # a post that publishes files is a document list
     return dated and f["main_text"] >= _MIN_ARTICLE_TEXT and f["files"] < 4 and f["link_ratio"] < 0.35
 
 
@@ -175,9 +178,10 @@ def features(page: Page) -> dict[str, Any]:
         "listing_markup": bool(_LISTING_TITLE.search(fold(page.main_heading)) or _LISTING_TITLE.search(
             fold(page.title).split(" | ")[0].split(" - ")[0]) or set(segments[:-1] or segments) & _LISTING_SEGMENTS
             or re.search(r"(^|&)(s|q|buscar|search)=", query) or _LISTING_BODY.search(body_classes)),
-        "post_markup": bool(_POST_BODY.search(body_classes) or _og_type(page) == "article"
-                            or _jsonld_types(page) & _ARTICLE_JSONLD
-                            or (len(articles) == 1 and _POST_ARTICLE.search(_tokens(articles[0])))),
+        "post_markup": bool(_POST_BODY.search(body_classes) or _jsonld_types(page) & _POST_JSONLD
+                            or (len(articles) == 1 and _POST_ARTICLE.search(_tokens(articles[0]))
+                                and not re.search(r"\btype page\b", _tokens(articles[0])))),
+        "article_hint": _og_type(page) == "article" or "article" in _jsonld_types(page),
         "page_markup": bool(_PAGE_BODY.search(body_classes)),
         "teasers": _teasers(page, articles),
         "read_more": sum(1 for link in links if _READ_MORE.match(link.folded_label)),

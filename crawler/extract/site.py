@@ -118,10 +118,19 @@ def _judge(signal: Signal, pages: Mapping[str, Mapping[str, Any]]) -> tuple[str,
     if not role:    # fetched, but not an HTML page we read (a file, a render still pending)
         return (UNCONFIRMED, 0.5, "target_not_read", role) if signal.kind in CONFIRMED_BY_TARGET else None
     if role in NOT_SECTION_ROLES and not (role == "home" and signal.data.get("owner") != "own"):
+        if role in ("article", "listing") and _from_navigation(signal):
+            # the site's own menu leads to a post or a post listing: a section published as posts, or a
+            # mislabelled link; a person decides (a link inside content was never a candidate)
+            return UNCONFIRMED, 0.45, f"target_is_{role}", role
         return "rejected", 0.0, f"target_is_{role}", role
     if signal.kind in REJECTED_BY_TARGET:
         return None
     return _section_target(signal.kind, target, role)
+
+
+def _from_navigation(signal: Signal) -> bool:
+    """Proposed by a link in the site's navigation (menu, header, footer, its own blocks, home tiles)."""
+    return str(signal.data.get("placement", "")).startswith("navigation/")
 
 
 def _section_target(kind: str, target: Mapping[str, Any], role: str) -> tuple[str, float, str, str]:

@@ -58,12 +58,30 @@ def channel_identity(url: str) -> tuple[str, str, str] | None:
     return None
 
 
+# Lazy-loading plug-ins keep the player's address in a data attribute until the visitor scrolls to it.
+_LAZY_ATTRS = ("data-src", "data-lazy-src", "data-litespeed-src", "data-rocket-src", "data-original")
+
+
+def _player_source(el) -> str | None:
+    """The address of an embedded player, including lazy-loaded ones (<lite-youtube videoid>, WP Rocket's
+    <div class="rll-youtube-player" data-src>, iframes with data-lazy-src)."""
+    if el.tag == "lite-youtube" and el.get("videoid"):
+        return "https://www.youtube.com/embed/" + el.get("videoid")
+    if el.tag == "div":
+        src = next((el.get(a) for a in _LAZY_ATTRS if el.get(a)), None)
+        return src if src and ("youtube" in src or "vimeo" in src) else None
+    src = el.get("src") or el.get("data")
+    if src and not src.startswith("about:"):
+        return src
+    return next((el.get(a) for a in _LAZY_ATTRS if el.get(a)), None)
+
+
 def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
     """Embedded players (iframe/embed/object) and links to channels or live streams."""
     signals: list[Signal] = []
     diagnostics: list[Diagnostic] = []
-    for el in page.find_all(["iframe", "embed", "object", "video"]):
-        raw = el.get("src") or el.get("data") or el.get("data-src")
+    for el in page.find_all(["iframe", "embed", "object", "video", "lite-youtube", "div"]):
+        raw = _player_source(el)
         if not isinstance(raw, str):
             continue
         url = page.resolve(raw)

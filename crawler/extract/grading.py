@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Any
 
 CONFIRMED, CANDIDATE, UNCONFIRMED, REFERENCE = "confirmed", "candidate", "unconfirmed", "reference"
-STATUSES = (CONFIRMED, CANDIDATE, UNCONFIRMED, REFERENCE)
 STATUS_RANK = {CONFIRMED: 3, UNCONFIRMED: 2, CANDIDATE: 1, REFERENCE: 0}
 DEFAULT_MIN_CONFIDENCE = 0.7
 
@@ -36,10 +35,3 @@ def grade(data: dict[str, Any], status: str, confidence: float, *reasons: str) -
     data["confidence"] = round(max(0.0, min(1.0, confidence)), 2)
     data["reasons"] = list(dict.fromkeys([*data.get("reasons", []), *(r for r in reasons if r)]))
     return data
-
-
-def is_decided(data: dict[str, Any], min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> bool:
-    """Counts automatically: confirmed (or graded before grading existed) and confident enough."""
-    status = data.get("status", CONFIRMED)
-    confidence = data.get("confidence", 1.0)
-    return status == CONFIRMED and isinstance(confidence, int | float) and confidence >= min_confidence

@@ -13,7 +13,14 @@ from dataclasses import replace
 from typing import Any
 
 from crawler.extract import urls
-from crawler.extract.grading import CANDIDATE, CONFIRMED, REFERENCE, STATUS_RANK, UNCONFIRMED, grade
+from crawler.extract.grading import (
+    CANDIDATE,
+    CONFIRMED,
+    DEFAULT_MIN_CONFIDENCE,
+    STATUS_RANK,
+    UNCONFIRMED,
+    grade,
+)
 from crawler.extract.roles import DATASET_LISTING, DOCUMENT_LIST, HUB, NOT_SECTION_ROLES
 from crawler.extract.types import Diagnostic, Signal
 
@@ -181,7 +188,7 @@ def finalize_site(signals: list[Signal], pages: Mapping[str, Mapping[str, Any]] 
     return merged + derive(merged)
 
 
-def counted(signal: Signal, min_confidence: float = 0.7) -> bool:
-    """Would the audit count this signal automatically? (Reference and unconfirmed signals go to a person.)"""
-    status = signal.data.get("status", CONFIRMED)
-    return status == CONFIRMED and signal.data.get("confidence", 1.0) >= min_confidence and status != REFERENCE
+def counted(signal: Signal, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> bool:
+    """Would the audit count this signal automatically (audit.checks.base.is_decided)? Reference and unconfirmed
+    signals, and those below the threshold, go to a person."""
+    return signal.data.get("status", CONFIRMED) == CONFIRMED and signal.data.get("confidence", 1.0) >= min_confidence

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from muniaudit import __version__, service
+from muniaudit.monthly import EXIT_IO
+from muniaudit.publish import PublishError
 from muniaudit.service import UserError
 
 console = Console(stderr=True, soft_wrap=True)
@@ -18,7 +21,7 @@ EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
 
 
 def fail(message: str, code: int = EXIT_USAGE):
-    console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     sys.exit(code)
 
 
@@ -257,7 +260,10 @@ def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, 
         run_id = service.resolve_run(obj.engine, run_id)
     except UserError as exc:
         fail(str(exc))
-    index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)
+    try:
+        index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)
+    except PublishError as exc:
+        fail(str(exc), EXIT_IO)
     out.print(f"reportes escritos: {index}")
     for key in pdf_keys:
         page = out_dir / "m" / f"{key}.html"
@@ -344,9 +350,11 @@ def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, ru
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
 @click.option("--rubric", default=None)
 @click.option("--force", is_flag=True, help="Vuelve a rastrear aunque la corrida de esta etiqueta ya terminó.")
+@click.option("--partial", is_flag=True,
+              help="Si el rastreo no termina, publica de todos modos lo rastreado, marcado como parcial en cada página.")
 @click.pass_obj
 def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir, label, out_dir,
-        rubric, force) -> None:
+        rubric, force, partial) -> None:
     """El trabajo mensual: rastreo, auditoría, reportes y exportación, una corrida por etiqueta (mes).
 
     Idempotente (repetir el mismo mes reanuda o reutiliza su corrida), una a la vez (candado), y con códigos de
@@ -375,12 +383,19 @@ def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, s
                                    warc_dir)
             service.audit_run(obj.engine, run_id, loaded)
             summary = monthly.summarise(obj.engine, run_id)
-            index = service.render_reports(obj.engine, run_id, loaded, out_dir)
-            service.write_json(service.export_document(obj.engine, run_id, loaded), out_dir / "export.json")
+            index = None
+            if summary.complete or partial:
+                index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete)
     except monthly.RunLocked as exc:
         fail(str(exc), monthly.EXIT_LOCKED)
+    except PublishError as exc:
+        fail(str(exc), monthly.EXIT_IO)
     _print_run_summary(summary)
-    out.print(f"listo: abra {index}")
+    if index is None:
+        out.print(f"no se publicó nada: la publicación anterior en {out_dir} queda intacta "
+                  "(--partial publica lo rastreado, marcado como parcial)")
+    else:
+        out.print(f"listo: abra {index}" + ("" if summary.complete else " (publicación parcial)"))
     sys.exit(summary.exit_code())
 
 

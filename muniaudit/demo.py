@@ -54,6 +54,5 @@ def run_demo(out_dir: Path, render: str = "auto") -> Path:
     summary = service.audit_run(engine, run_id, rubric)
     console.print(f"auditados {summary.audited} municipios con {rubric.id}: {summary.by_status}")
     index = service.render_reports(engine, run_id, rubric, out_dir)
-    service.write_json(service.export_document(engine, run_id, rubric), out_dir / "export.json")
     engine.dispose()
     return index

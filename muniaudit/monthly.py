@@ -23,6 +23,7 @@ EXIT_USAGE = 2
 EXIT_NEEDS_ATTENTION = 3     # finished, but some municipalities were flagged by the health checks
 EXIT_LOCKED = 4              # another run holds the lock
 EXIT_INCOMPLETE = 5          # the crawl stopped before every site was settled (resume by running again)
+EXIT_IO = 6                  # the store or the report folder cannot be read or written (disk full, read-only...)
 PG_LOCK_KEY = 0x6D756E69     # "muni": advisory lock id shared by every muniaudit process on one database
 
 # Health thresholds: a drop this sharp is more likely a broken crawl than a municipality's doing.

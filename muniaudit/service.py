@@ -86,13 +86,17 @@ class AuditSummary:
     by_status: dict[str, int]
 
 
+UNSETTLED = ("pending", "running")   # sites the crawl has not finished: never scored (never shown as 0)
+
+
 def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
-    """Score every site crawl of a run with a rubric and store the results (re-audit without re-crawling)."""
+    """Score every settled site crawl of a run with a rubric and store the results (re-audit without
+    re-crawling). Sites the crawl has not finished are left unaudited: shown as not checked, never as 0."""
     from audit.engine import score
 
     by_status: dict[str, int] = {}
     with session_scope(engine) as session:
-        sites = site_crawls(session, run_id)
+        sites = [s for s in site_crawls(session, run_id) if s.status not in UNSETTLED]
         for i in range(0, len(sites), AUDIT_BATCH):
             batch = sites[i:i + AUDIT_BATCH]
             results = [score(rubric, ev, code_version=__version__)
@@ -131,12 +135,26 @@ def write_json(document: dict, out: Path | None) -> str:
     return text
 
 
-def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str = "es") -> Path:
+def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str = "es",
+                   partial: bool = False) -> Path:
+    """Write the report site and export.json into out_dir as one publication (muniaudit.publish): the folder is
+    replaced whole or, if anything fails, left as it was. `partial` labels every page as a partial
+    publication (the operator asked for one before the crawl finished)."""
+    from muniaudit.publish import publish
     from reports.render import render_site
 
     document = export_document(engine, run_id, rubric, lang)
+    if partial:
+        document["publication"] = {"partial": True, "not_checked": sum(
+            1 for m in document["municipalities"] if m["score_status"] == "not_audited")}
     history = history_documents(engine, run_id, rubric, lang)
-    return render_site(document, out_dir, lang=lang, history=history or None, rubric=rubric_for_report(rubric, lang))
+
+    def build(folder: Path) -> None:
+        render_site(document, folder, lang=lang, history=history or None, rubric=rubric_for_report(rubric, lang))
+        write_json(document, folder / "export.json")
+
+    publish(out_dir, build)
+    return out_dir / "index.html"
 
 
 def rubric_for_report(rubric, lang: str = "es") -> dict:

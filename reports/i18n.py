@@ -33,6 +33,9 @@ PLACEMENT = PLACEMENT_ES       # link placement region -> words (audit.wording: 
 PAGE_ROLE = ROLE_ES
 
 EN: dict[str, str] = {
+    "Publicación parcial.": "Partial publication.",
+    "El rastreo de esta corrida no terminó: {n} municipios no se revisaron y se muestran como no revisados, no con 0.":
+        "This run's crawl did not finish: {n} municipalities were not checked and are shown as not checked, not as 0.",
     # link placement and page roles (audit.wording)
     "enlace en el menú principal": "link in the main menu", "enlace en la cabecera": "link in the header",
     "enlace en el pie de página": "link in the footer", "enlace en la barra lateral": "link in the sidebar",

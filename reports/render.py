@@ -390,7 +390,7 @@ def copy_static(out_dir: Path) -> None:
 
 def _common(doc: dict, lang: str) -> dict:
     return {"doc_meta": {"generated_at": doc.get("generated_at"), "rubric": doc.get("rubric", {}),
-                         "tool": doc.get("tool") or {}}}
+                         "tool": doc.get("tool") or {}, "publication": doc.get("publication") or {}}}
 
 
 def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: list[dict] | None = None,

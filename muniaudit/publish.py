@@ -1,0 +1,89 @@
+"""Publishing is a transaction: the report folder is replaced whole, or not at all.
+
+The new publication is built in a fresh sibling folder (`.<name>.staging-*`) and swapped in with one atomic
+rename exchange (Linux `renameat2(RENAME_EXCHANGE)`), so readers and web servers see the old folder or the new
+one, never a mix. Where the exchange is not available (another OS, a filesystem without it), the old folder is
+renamed aside and the new one renamed into place; a crash between those two renames is repaired by the next
+publication, which puts the old folder back before anything else. A build that fails (a full disk, an
+interrupted process) leaves only its staging folder, which the next publication removes; the published folder
+is never touched.
+"""
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class PublishError(OSError):
+    """The report could not be written (disk full, read-only folder...); the previous publication stands."""
+
+
+def publish(out_dir: Path, build: Callable[[Path], object]) -> Path:
+    """Run `build(folder)` on a fresh folder beside `out_dir`, then make it `out_dir` in one step."""
+    out_dir = Path(out_dir)
+    parent = out_dir.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        recover(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+    except OSError as exc:
+        raise PublishError(exc.errno, f"no se puede escribir en {parent}: {exc.strerror or exc}") from None
+    try:
+        build(staging)
+        _swap_in(staging, out_dir)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise PublishError(exc.errno, f"no se pudo publicar en {out_dir}: {exc.strerror or exc}; "
+                                      "la publicación anterior quedó intacta") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out_dir
+
+
+def recover(out_dir: Path) -> None:
+    """Undo what an interrupted publication left: put a set-aside folder back, remove stale staging folders."""
+    parent = out_dir.parent
+    aside = sorted(parent.glob(f".{out_dir.name}.previous-*"))
+    if aside and not out_dir.exists():
+        aside[-1].rename(out_dir)          # crashed between the two renames of the fallback path
+        aside = aside[:-1]
+    for stale in [*aside, *parent.glob(f".{out_dir.name}.staging-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _swap_in(staging: Path, out_dir: Path) -> None:
+    if not out_dir.exists():
+        staging.rename(out_dir)
+        return
+    if _exchange(staging, out_dir):
+        shutil.rmtree(staging, ignore_errors=True)     # now holds the previous publication
+        return
+    aside = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.previous-", dir=out_dir.parent))
+    aside.rmdir()
+    out_dir.rename(aside)
+    staging.rename(out_dir)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths (renameat2 RENAME_EXCHANGE); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))

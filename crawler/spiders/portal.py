@@ -139,10 +139,14 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self):
         for spec in self._load_sites():
-            state = SiteState(spec, frozenset(links.host_key(u) for u in (spec.start_url, *spec.extra_urls)))
-            self.sites[spec.site_crawl_id] = state
-            probe = urljoin(spec.start_url, f"/muniaudit-probe-{secrets.token_hex(6)}")
-            yield self._request(state, probe, self.parse_probe, depth=0, priority=1000, dont_retry=True)
+            try:
+                state = SiteState(spec, frozenset(links.host_key(u) for u in (spec.start_url, *spec.extra_urls)))
+                probe = urljoin(spec.start_url, f"/muniaudit-probe-{secrets.token_hex(6)}")
+                self.sites[spec.site_crawl_id] = state
+                yield self._request(state, probe, self.parse_probe, depth=0, priority=1000, dont_retry=True)
+            except ValueError as exc:   # an address no parser accepts: this site fails, the others go on
+                self.sites.pop(spec.site_crawl_id, None)
+                yield _invalid_site(spec, exc)
 
     def _load_sites(self) -> list[SiteSpec]:
         engine = make_engine(self.settings.get("MUNIAUDIT_DB"))
@@ -587,6 +591,12 @@ class PortalSpider(scrapy.Spider):
 
 
 # -- pure helpers -----------------------------------------------------------------------------------------
+
+def _invalid_site(spec: SiteSpec, exc: Exception) -> SiteDoneItem:
+    """The outcome of a site whose registered address cannot be requested at all."""
+    return SiteDoneItem(spec.site_crawl_id, "unreachable", 0, 0, 0, f"invalid_url: {exc}"[:300],
+                        {"faults": {"invalid_url": 1}, "skipped": {}, "home_url": None})
+
 
 def _file_update_signal(item: PageItem, home_url: str | None) -> Signal | None:
     """A data file's Last-Modified is when that block of data was last updated (machine-readable files only:

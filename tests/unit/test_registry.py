@@ -48,3 +48,24 @@ def test_malformed_urls_are_rejected(raw):
 def test_urls_are_normalised():
     assert normalise_site_url("  WWW.Zapopan.gob.mx ") == "https://www.zapopan.gob.mx/"
     assert normalise_site_url("http://127.0.0.1:8000/index.php") == "http://127.0.0.1:8000/index.php"
+
+
+@pytest.mark.parametrize("raw", ["http://a\\@evil.example/", "http://x.gob.mx/\x00", "http://x.gob.mx/a b",
+                                 "http://user:pw@x.gob.mx/", "http://[::1/", "http://::1/", "http://x.gob.mx/\"x"])
+def test_urls_that_would_not_round_trip_are_refused_not_rewritten(raw):
+    with pytest.raises(UrlError):
+        normalise_site_url(raw)
+
+
+def test_ipv6_literals_keep_their_brackets_and_meet_the_address_guard():
+    from muniaudit.urls import private_address_reason
+
+    url = normalise_site_url("http://[::1]:8080/inicio")
+    assert url == "http://[::1]:8080/inicio"
+    assert private_address_reason(url)                     # loopback: refused without --allow-private
+    assert private_address_reason("http://::1/")           # a hostless address fails closed
+
+
+def test_a_bad_url_in_the_import_is_reported_with_its_line():
+    good, errors = parse_import_csv("cvegeo,url\n14097,https://ok.gob.mx\n14120,http://a\\@b.gob.mx\n", KNOWN)
+    assert [g["cvegeo"] for g in good] == ["14097"] and [(e.line, e.field) for e in errors] == [(3, "url")]

@@ -1,0 +1,20 @@
+"""Operator mistakes and hostile input, tried as an operator and an attacker would (issue #11): each case gets
+a clear one-line error or a recorded finding, never a crash, never lost data, never a silent zero."""
+from __future__ import annotations
+
+import pytest
+
+from crawler.runner import CrawlOptions, crawl_sites
+from muniaudit.sampleweb.server import serve_sample_web
+
+FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}
+
+
+@pytest.mark.slow
+def test_one_unusable_address_in_the_store_does_not_stop_the_other_sites():
+    with serve_sample_web(sites=["small_town"]) as web:
+        results = crawl_sites({"good": web.entry_url("small_town"), "bad": "http://::1/"},
+                              CrawlOptions(allow_private=True, render="never", settings=FAST), timeout=300)
+    assert results.returncode == 0
+    assert results["good"].status == "ok" and results["good"].pages
+    assert results["bad"].status == "unreachable" and results["bad"].facts["faults"] == {"invalid_url": 1}

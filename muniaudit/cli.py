@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 import click
@@ -10,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from muniaudit import __version__, service
-from muniaudit.monthly import EXIT_IO
+from muniaudit.monthly import EXIT_IO, EXIT_LOCKED
 from muniaudit.publish import PublishError
 from muniaudit.service import UserError
 
@@ -35,6 +36,17 @@ class Context:
         if self._engine is None:
             self._engine = service.open_store(self.db)
         return self._engine
+
+    def writing(self, command: str) -> ExitStack:
+        """The database's writer lock for a command that writes (store.lock); refused with exit 4 if held."""
+        from store.lock import Locked, writer_lock
+
+        stack = ExitStack()
+        try:
+            stack.enter_context(writer_lock(self.engine, command))
+        except Locked as exc:
+            fail(str(exc), EXIT_LOCKED)
+        return stack
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,7 +77,7 @@ def municipalities_import(obj: Context, file: Path) -> None:
     if not file.is_file():
         fail(f"{file}: no existe el archivo")
     try:
-        with session_scope(obj.engine) as session:
+        with obj.writing("municipalities import"), session_scope(obj.engine) as session:
             report = import_csv(session, file)
     except (UnicodeDecodeError, OSError) as exc:
         fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")
@@ -225,7 +237,8 @@ def _print_crawl_summary(obj: Context, run_id: int) -> None:
 def crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir,
           label) -> None:
     """Rastrea los sitios municipales y guarda la evidencia (páginas y señales)."""
-    _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir)
+    with obj.writing("crawl"):
+        _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir)
 
 
 @main.command()
@@ -234,12 +247,13 @@ def crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run,
 @click.pass_obj
 def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
     """Califica la evidencia guardada con una rúbrica (sin volver a rastrear)."""
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
-    summary = service.audit_run(obj.engine, run_id, loaded)
+    with obj.writing("audit"):
+        try:
+            loaded = service.load_rubric(rubric)
+            run_id = service.resolve_run(obj.engine, run_id)
+        except UserError as exc:
+            fail(str(exc))
+        summary = service.audit_run(obj.engine, run_id, loaded)
     out.print(f"corrida {run_id}: {summary.audited} municipios auditados con {loaded.id} v{loaded.version} "
               + "(" + ", ".join(f"{k}={v}" for k, v in sorted(summary.by_status.items())) + ")")
 
@@ -370,7 +384,7 @@ def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, s
         fail(str(exc))
     label = label or monthly.default_label()
     try:
-        with monthly.run_lock(obj.engine):
+        with obj.writing("run"):
             with session_scope(obj.engine) as session:
                 existing = monthly.find_run(session, label) if resume_run is None else None
                 existing_id, finished = (existing.id, existing.status == "finished") if existing else (None, False)
@@ -386,8 +400,6 @@ def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, s
             index = None
             if summary.complete or partial:
                 index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete)
-    except monthly.RunLocked as exc:
-        fail(str(exc), monthly.EXIT_LOCKED)
     except PublishError as exc:
         fail(str(exc), monthly.EXIT_IO)
     _print_run_summary(summary)
@@ -507,7 +519,7 @@ def review_import(obj: Context, file: Path, rubric: str | None) -> None:
     if not file.is_file():
         fail(f"{file}: no existe el archivo")
     try:
-        with session_scope(obj.engine) as session:
+        with obj.writing("review import"), session_scope(obj.engine) as session:
             result = import_reviews(session, file, loaded)
     except (UnicodeDecodeError, OSError) as exc:
         fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")

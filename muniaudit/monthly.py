@@ -4,15 +4,11 @@ Exit codes a scheduler can act on are defined here and documented in docs/operat
 """
 from __future__ import annotations
 
-import fcntl
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from store.db import session_scope
@@ -24,52 +20,12 @@ EXIT_NEEDS_ATTENTION = 3     # finished, but some municipalities were flagged by
 EXIT_LOCKED = 4              # another run holds the lock
 EXIT_INCOMPLETE = 5          # the crawl stopped before every site was settled (resume by running again)
 EXIT_IO = 6                  # the store or the report folder cannot be read or written (disk full, read-only...)
-PG_LOCK_KEY = 0x6D756E69     # "muni": advisory lock id shared by every muniaudit process on one database
 
 # Health thresholds: a drop this sharp is more likely a broken crawl than a municipality's doing.
 SIGNAL_COLLAPSE_RATIO = 0.5
 PAGE_DROP_RATIO = 0.4
 MIN_BASELINE_SIGNALS = 5
 MIN_BASELINE_PAGES = 10
-
-
-class RunLocked(Exception):
-    """Another muniaudit run is in progress on this database."""
-
-
-@contextmanager
-def run_lock(engine: Engine, lock_dir: Path | None = None) -> Iterator[None]:
-    """One monthly run at a time: a PostgreSQL advisory lock, or an flock next to the SQLite file."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            if not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY}).scalar():
-                raise RunLocked("otra corrida de muniaudit está en curso en esta base de datos")
-            try:
-                yield
-            finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
-        return
-    path = _lock_path(engine, lock_dir)
-    with open(path, "a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunLocked(f"otra corrida de muniaudit tiene el candado {path}") from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"{os.getpid()} {datetime.now(UTC).isoformat()}\n")
-        fh.flush()
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _lock_path(engine: Engine, lock_dir: Path | None) -> Path:
-    database = engine.url.database
-    if lock_dir is None and database and database != ":memory:":
-        return Path(database).with_suffix(".lock")
-    return (lock_dir or Path.cwd()) / "muniaudit.lock"
 
 
 def default_label(today: datetime | None = None) -> str:

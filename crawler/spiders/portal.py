@@ -17,6 +17,7 @@ import os
 import secrets
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from functools import cached_property
@@ -42,6 +43,7 @@ from crawler.extract.types import Extraction, PageContext, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
 from crawler.sites import SiteSpec, create_run, now, parse_partition, pending_sites
 from store.db import make_engine, session_scope
+from store.lock import writer_lock
 from store.migrate import upgrade
 
 ERROR_STATUSES = list(range(400, 600))
@@ -110,6 +112,7 @@ class PortalSpider(scrapy.Spider):
         self.sites: dict[int, SiteState] = {}
         self._seq = count()
         self._pool: ProcessPoolExecutor | None = None
+        self._lock: ExitStack | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -151,6 +154,9 @@ class PortalSpider(scrapy.Spider):
     def _load_sites(self) -> list[SiteSpec]:
         engine = make_engine(self.settings.get("MUNIAUDIT_DB"))
         upgrade(engine)
+        if self.partition is None:     # a Scrapyd partition writes beside its siblings, under its dispatcher's lock
+            self._lock = ExitStack()
+            self._lock.enter_context(writer_lock(engine, "crawl (scrapy)"))
         with session_scope(engine) as session:
             if self.run_id is None:
                 self.run_id = create_run(session, self.cvegeos, self.label)
@@ -588,6 +594,8 @@ class PortalSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._lock is not None:
+            self._lock.close()
 
 
 # -- pure helpers -----------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """The monthly job: lock, health checks against the previous run, new/lost signals, schedule files."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -8,7 +10,9 @@ import pytest
 from crawler.sites import create_run, finish_run, pending_sites
 from muniaudit import monthly, service
 from store.db import session_scope
+from store.lock import Locked, writer_lock
 from store.models import Municipality, SignalRow, SiteCrawl
+from tests.conftest import ROOT
 
 
 def _finished_run(engine, label, pages, n_signals, status="ok"):
@@ -48,15 +52,39 @@ def test_steady_run_is_healthy(db_url):
     assert summary.flagged == [] and summary.exit_code() == monthly.EXIT_OK and summary.new_signals == 1
 
 
-def test_only_one_run_at_a_time(db_url, tmp_path):
+HOLD = """
+import sys, time
+from store.db import make_engine
+from store.lock import writer_lock
+with writer_lock(make_engine(sys.argv[1]), "prueba"):
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+def _holder(db: str) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", HOLD, db], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "held"
+    return proc
+
+
+def test_one_writer_at_a_time_whatever_path_reaches_the_database(db_url, tmp_path):
     engine = service.open_store(db_url)
-    with monthly.run_lock(engine, tmp_path):
-        with pytest.raises(monthly.RunLocked):
-            # a second process would see the same; a second engine on the same DB stands in for it
-            other = service.open_store(db_url)
-            with monthly.run_lock(other, tmp_path):
+    other_url = db_url
+    if engine.dialect.name == "sqlite":          # the same file through a symlink and a relative detour
+        alias = tmp_path / "alias" / "otra.sqlite"
+        alias.parent.mkdir()
+        alias.symlink_to(tmp_path / "store.sqlite")
+        other_url = f"sqlite:///{alias.parent}/../alias/otra.sqlite"
+    holder = _holder(db_url)
+    try:
+        with pytest.raises(Locked, match=r"muniaudit prueba \(pid \d+"):
+            with writer_lock(service.open_store(other_url), "crawl"):
                 pass
-    with monthly.run_lock(engine, tmp_path):     # released after the first run
+    finally:
+        holder.kill()
+        holder.wait()
+    with writer_lock(service.open_store(other_url), "crawl"):   # a killed holder leaves no stale lock
         pass
 
 

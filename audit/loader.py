@@ -94,12 +94,65 @@ def _load(path: Path) -> tuple[Rubric | None, list[str]]:
     return rubric.model_copy(update={"content_hash": rubric_hash(raw), "path": name}), []
 
 
+# Bounds on what a rubric file may ask the loader to build: a few hundred bytes of nested aliases ("billion
+# laughs") expand exponentially, and nesting thousands deep exhausts Python's stack.
+MAX_DEPTH = 64
+MAX_EXPANDED_NODES = 200_000
+# Only the tags of YAML's core schema: a rubric is data, never objects (!!python/... is refused, not built).
+_CORE_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in (
+    "map", "seq", "str", "int", "float", "bool", "null", "timestamp", "binary", "merge", "omap", "pairs", "set"))
+
+
+class RubricYAMLError(yaml.MarkedYAMLError):
+    """A rubric file the loader refuses to build (too deep, too large once expanded, a language tag)."""
+
+    def __init__(self, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+
+
 def _compose(raw: bytes) -> yaml.Node | None:
     loader = yaml.SafeLoader(raw)
     try:
-        return loader.get_single_node()
+        node = loader.get_single_node()
+    except RecursionError:
+        raise RubricYAMLError(f"nesting deeper than Python can read (limit {MAX_DEPTH})", None) from None
     finally:
         loader.dispose()
+    if node is not None:
+        _check_bounds(node)
+    return node
+
+
+def _check_bounds(root: yaml.Node) -> None:
+    """Refuse depth over MAX_DEPTH, alias expansion over MAX_EXPANDED_NODES and non-core tags (no recursion:
+    expanded sizes are summed per distinct node, so a bomb is measured without being expanded)."""
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > MAX_DEPTH:
+            raise RubricYAMLError(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
+        if node.tag not in _CORE_TAGS:
+            raise RubricYAMLError(f"tag '{node.tag}' is not allowed in a rubric (plain YAML data only)",
+                                  node.start_mark)
+        children = _children(node)
+        if done:
+            size[id(node)] = 1 + sum(size[id(c)] for c in children)
+            if size[id(node)] > MAX_EXPANDED_NODES:
+                raise RubricYAMLError(f"aliases expand to more than {MAX_EXPANDED_NODES:,} values", node.start_mark)
+            continue
+        if id(node) in size:
+            continue
+        stack.append((node, depth, True))
+        stack.extend((c, depth + 1, False) for c in children if id(c) not in size)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def _duplicate_keys(node: yaml.Node, loc: Loc) -> Iterator[Problem]:

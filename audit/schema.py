@@ -36,7 +36,8 @@ class Text(BaseModel):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: `points: .inf` or `.nan` is a rubric error, not a crash of a later audit
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Category(Strict):

@@ -128,6 +128,8 @@ def _parse_row(row: dict, line: int, criteria: dict, known: set[str]) -> dict | 
     when = _parse_date(row.get("fecha", ""))
     if when is None:
         return RowError(line, "fecha", f"fecha '{row['fecha']}' no reconocida (use AAAA-MM-DD o DD/MM/AAAA)")
+    if when > datetime.now(UTC):
+        return RowError(line, "fecha", f"fecha '{row['fecha']}' posterior al momento de la importación (hora UTC)")
     return {"cvegeo": key, "criterion_id": crit.id, "decision": decision, "points": points,
             "reviewer": row["revisor"][:200], "reviewed_at": when, "note": row.get("nota", "")[:5000],
             "evidence_hash": row.get("hash_evidencia", "")}

@@ -67,7 +67,7 @@ def _reviews_by_municipality(session: Session, cvegeos: list[str], rubric_id: st
     for i in range(0, len(cvegeos), 500):
         rows = session.scalars(select(ManualReview).where(ManualReview.cvegeo.in_(cvegeos[i:i + 500]),
                                                           ManualReview.rubric_id == rubric_id)
-                               .order_by(ManualReview.reviewed_at, ManualReview.id))
+                               .order_by(ManualReview.id))   # the order decisions were recorded
         for row in rows:
             out.setdefault(row.cvegeo, []).append(row)
     return out
@@ -75,7 +75,7 @@ def _reviews_by_municipality(session: Session, cvegeos: list[str], rubric_id: st
 
 def _current_reviews(rows: list[ManualReview], current_hash: str) -> dict[str, Review]:
     reviews: dict[str, Review] = {}
-    for r in rows:      # ordered oldest first: the latest decision wins
+    for r in rows:      # in the order they were imported: the latest correction wins, whatever date it carries
         reviews[r.criterion_id] = Review(r.criterion_id, r.decision, r.reviewer, _aware(r.reviewed_at), r.note,
                                          r.points, stale=bool(r.evidence_hash) and r.evidence_hash != current_hash)
     return reviews

@@ -85,3 +85,27 @@ def test_review_round_trip_and_staleness(db_url, tmp_path):
     run3 = _crawled_site(engine, SIGNALS)
     service.audit_run(engine, run3, rubric)
     assert _criterion(engine, run3, rubric, target).reviewed_by == "Ana Pérez (CIMTRA)"
+
+
+def _import(engine, tmp_path, rubric, rows: list[str]):
+    path = tmp_path / f"revision_{len(list(tmp_path.glob('revision_*')))}.csv"
+    path.write_text("cvegeo,criterio,decision,revisor,fecha,nota\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    with session_scope(engine) as s:
+        return import_reviews(s, path, rubric)
+
+
+def test_a_review_dated_in_the_future_is_refused_and_never_outranks_a_later_correction(db_url, tmp_path):
+    engine = service.open_store(db_url)
+    rubric = service.load_rubric("aidh-2016")
+    run_id = _crawled_site(engine, SIGNALS)
+    future = _import(engine, tmp_path, rubric, ["14097,h_lenguaje_entendible,cumple,Ana,2099-01-01,"])
+    assert future.recorded == 0 and [(e.line, e.field) for e in future.errors] == [(2, "fecha")]
+    # stored before imports refused them: a later correction still wins, whatever date the old one carries
+    from store.models import ManualReview
+    with session_scope(engine) as s:
+        s.add(ManualReview(cvegeo="14097", rubric_id=rubric.id, criterion_id="h_lenguaje_entendible",
+                           decision="pass", reviewer="Ana", reviewed_at=datetime(2099, 1, 1, tzinfo=UTC)))
+    fixed = _import(engine, tmp_path, rubric, ["14097,h_lenguaje_entendible,no cumple,Luis,2026-11-05,corrige"])
+    assert fixed.recorded == 1
+    service.audit_run(engine, run_id, rubric)
+    assert _criterion(engine, run_id, rubric, "h_lenguaje_entendible").reviewed_by == "Luis"

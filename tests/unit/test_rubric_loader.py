@@ -163,3 +163,29 @@ def test_invalid_regex_in_params(tmp_path: Path) -> None:
 def test_builtin_rubrics_are_valid(rubric_id: str) -> None:
     assert rubric_id in builtin_rubric_ids()
     assert validate_rubric_file(builtin_rubric_path(rubric_id)) == []
+
+
+HOSTILE_YAML = {
+    "alias bomb": "".join(f"l{i}: &l{i} [" + ",".join([f"*l{i - 1}" if i else "x"] * 9) + "]\n" for i in range(9)),
+    "deep nesting": "id: " + "[" * 5000 + "]" * 5000 + "\n",
+    "python tag": "id: !!python/object/apply:os.system ['echo hola']\n",
+    "custom tag": "id: !incluir otro.yaml\n",
+    "self-reference": "a: &a [*a]\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_YAML))
+def test_hostile_yaml_is_one_line_with_file_and_line_and_never_hangs(tmp_path, name):
+    path = tmp_path / "hostil.yaml"
+    path.write_text(HOSTILE_YAML[name], encoding="utf-8")
+    errors = validate_rubric_file(path)
+    assert len(errors) == 1 and errors[0].startswith(f"{path}:") and "invalid YAML" in errors[0]
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
+def test_rubric_numbers_must_be_finite(tmp_path, value):
+    text = builtin_rubric_path("aidh-2016").read_text(encoding="utf-8").replace("points: 15", f"points: {value}", 1)
+    path = tmp_path / "r.yaml"
+    path.write_text(text, encoding="utf-8")
+    [error] = validate_rubric_file(path)
+    assert "field 'points'" in error and "finite number" in error

@@ -7,6 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 
 from crawler.extract import finalize_site
+from crawler.extract.limits import SiteBound
 from crawler.extract.site import page_key
 from crawler.extract.types import Diagnostic, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
@@ -15,6 +16,7 @@ from store.db import make_engine, session_scope
 from store.models import CrawlRun, Page, SignalRow, SiteCrawl
 
 PAGE_BATCH = 200
+MAX_DIAGNOSTICS = 2000         # per site, before deduplication (the stored list keeps 200)
 logger = logging.getLogger(__name__)
 
 
@@ -25,6 +27,7 @@ class StorePipeline:
         self.signals: dict[int, list[Signal]] = defaultdict(list)
         self.diagnostics: dict[int, list[dict]] = defaultdict(list)
         self.page_facts: dict[int, dict[str, dict]] = defaultdict(dict)   # site -> page_key -> what it is
+        self.bounds: dict[int, SiteBound] = defaultdict(SiteBound)          # distinct signals kept per site
         self.settled = 0
 
     @classmethod
@@ -43,8 +46,11 @@ class StorePipeline:
             if len(self.pages) >= PAGE_BATCH:
                 self._flush_pages()
         elif isinstance(item, SignalsItem):
-            self.signals[item.site_crawl_id].extend(item.signals)
-            self.diagnostics[item.site_crawl_id].extend(asdict(d) for d in item.diagnostics[:200])
+            bound = self.bounds[item.site_crawl_id]
+            self.signals[item.site_crawl_id].extend(s for s in item.signals if bound.admit(s))
+            kept = self.diagnostics[item.site_crawl_id]
+            if len(kept) < MAX_DIAGNOSTICS:
+                kept.extend(asdict(d) for d in item.diagnostics[:200])
         elif isinstance(item, SiteDoneItem):
             self._finish_site(item)
         return item
@@ -72,9 +78,12 @@ class StorePipeline:
         signals = self.signals.pop(item.site_crawl_id, [])
         rejected: list[Diagnostic] = []
         pages = self.page_facts.pop(item.site_crawl_id, {})
+        bound = self.bounds.pop(item.site_crawl_id, SiteBound())
         # a site that showed nothing yields no facts
         merged = finalize_site(signals, pages, rejected) if signals else []
-        diagnostics = _dedupe([asdict(d) for d in rejected] + self.diagnostics.pop(item.site_crawl_id, []))
+        cuts = [asdict(d) for d in bound.findings(item.facts.get("home_url") or "")]
+        diagnostics = _dedupe(cuts + [asdict(d) for d in rejected] + self.diagnostics.pop(item.site_crawl_id, []))
+        limits = [d for d in diagnostics if d.get("kind") == "limits"]
         captured = now()
         with session_scope(self.engine) as session:
             site = session.get(SiteCrawl, item.site_crawl_id)
@@ -84,7 +93,7 @@ class StorePipeline:
             site.status, site.finished_at, site.error = item.status, captured, item.error
             site.pages_seen, site.pages_needing_render = item.pages_seen, item.pages_needing_render
             site.pages_rendered = item.pages_rendered
-            site.facts = {**item.facts, "diagnostics": diagnostics[:200]}
+            site.facts = {**item.facts, "diagnostics": diagnostics[:200], "limits": limits[:50]}
             cvegeo = site.cvegeo
         self.settled += 1
         total = self._total_sites()

@@ -16,6 +16,7 @@ def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str]
     """All signals and rejected look-alikes of one HTML page, and what the page is (the spider calls this once
     per page)."""
     from crawler.extract import apps, clarity, contact, datasets, dates, platform, sections, social, video
+    from crawler.extract.limits import cap_page
     from crawler.extract.pagekind import is_data_section
     from crawler.extract.roles import ERROR
 
@@ -49,6 +50,11 @@ def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str]
     if in_data:
         add(clarity.clarity(page))
     add(clarity.responsive(page))
+    out.signals, cuts = cap_page(out.signals, ctx.url)
+    out.diagnostics.extend(cuts)
+    if page.links_cut:
+        out.diagnostics.append(Diagnostic("limits", ctx.url, ctx.url, "links_cut",
+                                          {"kept": len(page.links), "found": len(page.links) + page.links_cut}))
     return out
 
 

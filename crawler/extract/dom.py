@@ -273,9 +273,14 @@ class Page:
 
     @cached_property
     def links(self) -> list[Link]:
-        """All anchors with an href attribute (or a click handler that loads a page), in document order."""
+        """Anchors with an href attribute (or a click handler that loads a page), in document order: the first
+        MAX_LINKS_PER_PAGE of them (the rest are counted in links_cut)."""
+        from crawler.extract.limits import MAX_LINKS_PER_PAGE
+
         found = []
-        for el in self.find_all(["a", "area"]):
+        anchors = self.find_all(["a", "area"])
+        self._memo["links_cut"] = max(0, len(anchors) - MAX_LINKS_PER_PAGE)
+        for el in anchors[:MAX_LINKS_PER_PAGE]:
             raw = el.get("href")
             onclick = el.get("onclick")
             if raw is None and onclick is None:
@@ -289,6 +294,12 @@ class Page:
             if raw is not None:
                 found.append(Link(el, raw, urls.resolve(self.ctx.url, raw), self.text_of(el)))
         return found
+
+    @property
+    def links_cut(self) -> int:
+        """How many anchors beyond the bound were not read (0 for an ordinary page)."""
+        self.links  # noqa: B018 - reading the links computes the cut
+        return self._memo.get("links_cut", 0)
 
     @cached_property
     def role(self):

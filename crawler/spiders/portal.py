@@ -37,6 +37,7 @@ from crawler.dns import refused_address
 from crawler.extract import extract_page
 from crawler.extract.datasets import format_of as dataset_format
 from crawler.extract.datasets import is_machine_readable
+from crawler.extract.limits import MAX_LINKS_PER_PAGE
 from crawler.extract.ownership import Owner
 from crawler.extract.placement import placement_of
 from crawler.extract.types import Extraction, PageContext, Signal
@@ -709,7 +710,9 @@ def _extract_links(response, is_home: bool = False) -> list[tuple[str, str, str]
     except ValueError:   # an unparsable <base href>: a browser falls back to the page's own URL
         base = response.url
     said: dict = {}
-    for node in root.iter("a", "area"):
+    for n, node in enumerate(root.iter("a", "area")):
+        if n >= MAX_LINKS_PER_PAGE:     # a page of tens of thousands of links: the rest are not followed
+            break
         href = (node.get("href") or "").strip()
         if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
             label = " ".join(f"{_STRING_VALUE(node)} {node.get('title', '')}".split())

@@ -39,3 +39,37 @@ def test_every_writer_is_refused_while_another_holds_the_database(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def _hostile_site(root) -> None:
+    emails = "".join(f"<li>persona{i}@municipio.gob.mx</li>" for i in range(30000))
+    links = "".join(f'<a href="/p/{i}.html">p{i}</a>' for i in range(20000))
+    (root / "index.html").write_text(f"<html><body><ul>{emails}</ul><a href='/b.html'>b</a></body></html>",
+                                     encoding="utf-8")
+    (root / "b.html").write_text(f"<html><body>{links}</body></html>", encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_pages_with_tens_of_thousands_of_contacts_or_links_are_bounded_and_the_cut_recorded(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    from tests.integration.test_crawl_frontier import _QuietHandler
+
+    _hostile_site(tmp_path)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        results = crawl_sites({"h": f"http://127.0.0.1:{server.server_address[1]}/"},
+                              CrawlOptions(allow_private=True, render="never", page_budget=20, settings=FAST),
+                              timeout=300)
+    finally:
+        server.shutdown()
+        server.server_close()
+    site = results["h"]
+    contacts = [s for s in site.signals if s["kind"] == "contact"]
+    assert 0 < len(contacts) <= 100
+    cuts = {(d["reason"], d["data"].get("kind")) for d in site.facts["limits"]}
+    assert ("signals_cut", "contact") in cuts and ("links_cut", None) in cuts
+    assert len(site.signals) < 2000

@@ -1,6 +1,7 @@
 """The `muniaudit` command. Messages are in Spanish (the users' language); errors are one line, exit code 2."""
 from __future__ import annotations
 
+import csv
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -49,7 +50,61 @@ class Context:
         return stack
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group: expected failures of the environment become one line and a documented exit code
+    (6: the store or a folder cannot be read or written; 2: unusable input); exit 1 stays for bugs."""
+
+    def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
+
+        try:
+            return super().invoke(ctx)
+        except NoSuchModuleError as exc:
+            fail(f"no se reconoce el tipo de base de datos: {exc}", EXIT_USAGE)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("psycopg"):
+                fail("falta el controlador de PostgreSQL: instale `pip install 'muniaudit[postgres]'`", EXIT_IO)
+            if _raised_in(exc, "sqlalchemy/dialects"):
+                fail(f"falta el controlador '{exc.name}' para esa base de datos (use SQLite o PostgreSQL)", EXIT_USAGE)
+            raise
+        except SQLAlchemyError as exc:
+            fail(store_problem(exc, (ctx.obj.db if isinstance(ctx.obj, Context) else None)), EXIT_IO)
+        except csv.Error as exc:
+            fail(f"CSV ilegible: {exc}", EXIT_USAGE)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"{where}{exc.strerror or exc}", EXIT_IO)
+
+
+def _raised_in(exc: BaseException, path_part: str) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if path_part in tb.tb_frame.f_code.co_filename.replace("\\", "/"):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def store_problem(exc: Exception, db: str | None) -> str:
+    """One line on why the store cannot be used (corrupt file, read-only folder, server unreachable)."""
+    from store.db import resolve_url
+
+    url = resolve_url(db)
+    shown = url.split("@")[-1] if "@" in url else url          # never print a password
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+    lowered = detail.lower()
+    if "file is not a database" in lowered or "malformed" in lowered:
+        return f"la base de datos {shown} no es un archivo SQLite válido (dañado o de otro programa): {detail}"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"la base de datos {shown} es de sólo lectura: {detail}"
+    if "unable to open" in lowered:
+        return f"no se puede abrir ni crear la base de datos {shown} (¿existe la carpeta y se puede escribir?)"
+    if "connection" in lowered or "could not connect" in lowered or "timeout" in lowered:
+        return f"no se puede conectar a la base de datos {shown}: {detail}"
+    return f"la base de datos {shown} no se puede usar: {detail}"
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="MUNIAUDIT_DB", default=None,
               help="URL SQLAlchemy de la base (por omisión ./muniaudit.sqlite; también MUNIAUDIT_DB).")
 @click.version_option(__version__, prog_name="muniaudit")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -74,10 +75,27 @@ def _parse_bool(value: str) -> bool | None:
     return None
 
 
+def csv_rows(reader: csv.DictReader, errors: list) -> Iterator[dict]:
+    """The rows of a CSV reader; a row the csv module refuses (a field over its size limit, a NUL byte) is
+    reported with its line and skipped, and reading goes on."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:   # line_num still counts the rows before the refused one
+            errors.append(RowError(reader.line_num + 1, "", f"fila ilegible: {exc}"))
+            continue
+        yield row
+
+
 def parse_import_csv(text: str, known_keys: set[str]) -> tuple[list[dict], list[RowError]]:
     """Validate an import CSV. Returns the good rows and one error per bad row (line numbers as in the file)."""
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        return [], [RowError(1, "", f"encabezado ilegible: {exc}")]
     missing = [c for c in IMPORT_COLUMNS if c not in header]
     if missing:
         return [], [RowError(1, ",".join(missing), "faltan columnas obligatorias (se requieren cvegeo,url)")]
@@ -85,7 +103,7 @@ def parse_import_csv(text: str, known_keys: set[str]) -> tuple[list[dict], list[
     good: list[dict] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for row in reader:
+    for row in csv_rows(reader, errors):
         line = reader.line_num
         row = {k: (v or "").strip() for k, v in row.items() if k is not None}
         error = _validate_row(row, line, known_keys, seen)

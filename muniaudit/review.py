@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from audit.result import NEEDS_REVIEW
-from muniaudit.registry import RowError
+from muniaudit.registry import RowError, csv_rows
 from store.evidence import evidence_hash, site_crawls
 from store.models import Audit, ManualReview, Municipality, SignalRow
 
@@ -85,13 +85,18 @@ def import_reviews(session: Session, path: Path, rubric) -> ReviewImport:
     text = path.read_text(encoding="utf-8-sig")
     reader = csv.DictReader(io.StringIO(text))
     result = ReviewImport()
-    missing = {"cvegeo", "criterio", "decision", "revisor"} - set(reader.fieldnames or [])
+    try:
+        fields = set(reader.fieldnames or [])
+    except csv.Error as exc:
+        result.errors.append(RowError(1, "", f"encabezado ilegible: {exc}"))
+        return result
+    missing = {"cvegeo", "criterio", "decision", "revisor"} - fields
     if missing:
         result.errors.append(RowError(1, ",".join(sorted(missing)), "faltan columnas obligatorias"))
         return result
     criteria = {c.id: c for c in rubric.criteria}
     known = set(session.scalars(select(Municipality.cvegeo)))
-    for row in reader:
+    for row in csv_rows(reader, result.errors):
         row = {k: (v or "").strip() for k, v in row.items() if k}
         if not row.get("decision"):
             result.skipped_blank += 1

@@ -18,9 +18,13 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database schema to `revision` (idempotent)."""
+    """Bring the database schema to `revision` (idempotent), in one transaction: a process killed half-way
+    through the first use leaves an empty database, not a half-created schema every later command trips on."""
     cfg = alembic_config(engine)
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            # pysqlite runs DDL outside any transaction unless one is opened explicitly
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

@@ -2,6 +2,9 @@
 a clear one-line error or a recorded finding, never a crash, never lost data, never a silent zero."""
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
 from crawler.runner import CrawlOptions, crawl_sites
@@ -73,3 +76,82 @@ def test_pages_with_tens_of_thousands_of_contacts_or_links_are_bounded_and_the_c
     cuts = {(d["reason"], d["data"].get("kind")) for d in site.facts["limits"]}
     assert ("signals_cut", "contact") in cuts and ("links_cut", None) in cuts
     assert len(site.signals) < 2000
+
+
+def _cli_error(proc, code: int) -> str:
+    assert proc.returncode == code, (proc.returncode, proc.stderr)
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert "Traceback" not in proc.stderr and len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_a_corrupt_or_foreign_database_file_is_one_line(tmp_path):
+    from tests.conftest import run_cli
+
+    bad = tmp_path / "otra-cosa.sqlite"
+    bad.write_bytes(b"%PDF-1.4 esto no es una base de datos" * 100)
+    line = _cli_error(run_cli("audit", db=f"sqlite:///{bad}"), 6)
+    assert "no es un archivo SQLite válido" in line
+    assert bad.read_bytes().startswith(b"%PDF-1.4")          # nothing written over the user's file
+
+
+def test_an_unreachable_server_or_a_missing_driver_is_one_line():
+    from tests.conftest import run_cli
+
+    line = _cli_error(run_cli("audit", db="postgresql://nadie@127.0.0.1:9/ninguna"), 6)
+    assert "no se puede conectar" in line and "nadie" not in line      # never the credentials
+    assert "falta el controlador" in _cli_error(run_cli("audit", db="mysql://x/y"), 2)
+
+
+def test_a_database_in_a_read_only_folder_is_one_line(small_filesystem):
+    from tests.conftest import run_cli
+
+    db = f"sqlite:///{small_filesystem / 'store.sqlite'}"
+    run_cli("municipalities", "list", "--state", "Colima", db=db, check=True)
+    subprocess.run(["mount", "-o", "remount,ro", str(small_filesystem)], check=True)
+    line = _cli_error(run_cli("audit", db=db), 6)
+    assert "sólo lectura" in line or "no se puede abrir" in line or "Read-only file system" in line
+
+
+def _tmpfs(path, size: str):
+    """Mount a tmpfs of `size` at path (root only), or skip the test."""
+    path.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    return path
+
+
+@pytest.fixture
+def tiny_filesystem(tmp_path):
+    """A 256 KiB filesystem: the disk fills while a report is written."""
+    yield _tmpfs(tmp_path / "lleno", "256k")
+    subprocess.run(["umount", str(tmp_path / "lleno")], capture_output=True)
+
+
+@pytest.fixture
+def small_filesystem(tmp_path):
+    """A 32 MiB filesystem the test can remount read-only."""
+    yield _tmpfs(tmp_path / "fs", "32m")
+    subprocess.run(["umount", str(tmp_path / "fs")], capture_output=True)
+
+
+@pytest.mark.slow
+def test_a_full_disk_while_writing_the_report_leaves_the_previous_publication(tmp_path, tiny_filesystem):
+    from tests.conftest import run_cli
+
+    out = tiny_filesystem / "reportes"
+    out.mkdir()
+    (out / "index.html").write_text("publicación anterior", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    with serve_sample_web(sites=["strong", "small_town"]) as web:
+        csv = tmp_path / "sitios.csv"
+        csv.write_text(f"cvegeo,url\n14097,{web.entry_url('strong')}\n14120,{web.entry_url('small_town')}\n",
+                       encoding="utf-8")
+        run_cli("municipalities", "import", str(csv), db=db, check=True)
+        run_cli("crawl", "--allow-private", "--render", "never", db=db, check=True)
+    run_cli("audit", db=db, check=True)
+    line = _cli_error(run_cli("report", "--out", str(out), db=db), 6)
+    assert "anterior quedó intacta" in line
+    assert sorted(p.name for p in tiny_filesystem.iterdir()) == ["reportes"]
+    assert (out / "index.html").read_text(encoding="utf-8") == "publicación anterior"

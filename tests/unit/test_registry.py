@@ -69,3 +69,10 @@ def test_ipv6_literals_keep_their_brackets_and_meet_the_address_guard():
 def test_a_bad_url_in_the_import_is_reported_with_its_line():
     good, errors = parse_import_csv("cvegeo,url\n14097,https://ok.gob.mx\n14120,http://a\\@b.gob.mx\n", KNOWN)
     assert [g["cvegeo"] for g in good] == ["14097"] and [(e.line, e.field) for e in errors] == [(3, "url")]
+
+
+def test_a_field_over_the_csv_limit_is_one_row_error_and_the_other_rows_import():
+    text = "cvegeo,url\n14097,https://ok.gob.mx\n14120," + "x" * 200_000 + "\n14039,https://b.gob.mx\n"
+    good, errors = parse_import_csv(text, KNOWN)
+    assert [g["cvegeo"] for g in good] == ["14097", "14039"]
+    assert [(e.line, "ilegible" in e.message) for e in errors] == [(3, True)]

@@ -123,8 +123,22 @@ FAILURE_KINDS: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
 )
 
 
+def _redirect_target(exc: BaseException) -> str | None:
+    """The Location of a 3xx answer that was not followed because it is not an http(s) address, else None."""
+    response = getattr(exc, "response", None)
+    status = getattr(response, "status", None)
+    if not isinstance(status, int) or not 300 <= status < 400:
+        return None
+    location = (response.headers.get(b"Location") or b"").decode("latin-1").strip()
+    scheme = location.split(":", 1)[0].lower() if ":" in location.split("/", 1)[0] else ""
+    return location if scheme and scheme not in ("http", "https") else None
+
+
 def failure_kind(exc: BaseException) -> str:
     """A short, stable name for why a request failed (recorded as the page's fault)."""
+    redirect = _redirect_target(exc)
+    if redirect is not None:
+        return "redirect_non_http"     # a Location no crawler may follow (file://, ftp://, javascript:)
     names = {cls.__name__ for cls in type(exc).__mro__}
     message = str(exc).lower()
     for classes, fragments, kind in FAILURE_KINDS:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import shlex
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -490,7 +491,7 @@ def schedule(obj: Context, kind: str, write_dir: Path | None, day: int, hour: in
     from muniaudit import monthly
 
     exe = Path(sys.argv[0]).resolve()
-    db = f" --db '{obj.db}'" if obj.db else ""
+    db = f" --db {shlex.quote(obj.db)}" if obj.db else ""
     command = f"{exe}{db} run --out {out_dir.resolve()}"
     if kind == "cron":
         files = {"muniaudit.cron": monthly.cron_entry(command, log_file.resolve(), day, hour)}

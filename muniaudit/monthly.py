@@ -112,8 +112,12 @@ def summarise(engine: Engine, run_id: int) -> RunSummary:
 
 
 def cron_entry(command: str, log_file: Path, day: int = 1, hour: int = 2) -> str:
-    return (f"# muniaudit: corrida mensual (día {day}, {hour:02d}:00); bitácora en {log_file}\n"
-            f"0 {hour} {day} * * {command} >> {log_file} 2>&1\n")
+    """A crontab line. cron turns an unescaped '%' into a newline (a '%' in a database URL would cut the
+    command), so every '%' is escaped; a newline in the command or the log path is refused."""
+    if "\n" in command or "\n" in str(log_file):
+        raise ValueError("a crontab line cannot hold a newline")
+    line = f"0 {hour} {day} * * {command} >> {log_file} 2>&1".replace("%", "\\%")
+    return f"# muniaudit: corrida mensual (día {day}, {hour:02d}:00); bitácora en {log_file}\n{line}\n"
 
 
 def systemd_units(command: str, workdir: Path, day: int = 1, hour: int = 2) -> dict[str, str]:

@@ -305,7 +305,8 @@ class PortalSpider(scrapy.Spider):
         if self._pool is None:
             import multiprocessing
 
-            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                             initializer=die_with_parent)
         return self._pool
 
     def parse_robots(self, response):
@@ -348,7 +349,11 @@ class PortalSpider(scrapy.Spider):
 
         body = response.body
         if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.settings.getint("MUNIAUDIT_SITEMAP_MAXSIZE"))
+            try:
+                body = gunzip(body, max_size=self.settings.getint("MUNIAUDIT_SITEMAP_MAXSIZE"))
+            except (OSError, ValueError, EOFError) as exc:   # over the size bound, or not really gzip
+                self._fault(state, "sitemap_too_large" if "max" in str(exc).lower() else "sitemap_invalid")
+                return
         try:
             sitemap = Sitemap(body)
         except Exception:  # broken XML where the sitemap should be
@@ -600,6 +605,22 @@ class PortalSpider(scrapy.Spider):
 
 
 # -- pure helpers -----------------------------------------------------------------------------------------
+
+def die_with_parent() -> None:
+    """Extraction workers end when the crawl process ends, however it ends (Linux parent-death signal); a
+    killed crawl must not leave orphans holding memory. Elsewhere the pool's own shutdown is all there is."""
+    import ctypes
+    import multiprocessing
+    import signal as os_signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(os_signal.SIGTERM))   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    parent = multiprocessing.parent_process()
+    if parent is not None and os.getppid() != parent.pid:
+        os._exit(0)       # the parent died while this worker was starting, before the signal was armed
+
 
 def _invalid_site(spec: SiteSpec, exc: Exception) -> SiteDoneItem:
     """The outcome of a site whose registered address cannot be requested at all."""

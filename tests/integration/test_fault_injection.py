@@ -155,3 +155,102 @@ def test_a_full_disk_while_writing_the_report_leaves_the_previous_publication(tm
     assert "anterior quedó intacta" in line
     assert sorted(p.name for p in tiny_filesystem.iterdir()) == ["reportes"]
     assert (out / "index.html").read_text(encoding="utf-8") == "publicación anterior"
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for task in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as fh:
+                out |= {int(p) for p in fh.read().split()}
+        except OSError:
+            continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_extraction_workers_die_with_a_killed_crawl(tmp_path):
+    import json
+    import sys
+    import time
+
+    from crawler.runner import new_run
+    from muniaudit import service
+    from store.db import session_scope
+    from store.models import Municipality
+
+    db = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    engine = service.open_store(db)
+    with serve_sample_web(sites=["strong", "failing"], delay_s=30.0) as web:
+        with session_scope(engine) as s:
+            s.get(Municipality, "14097").url = web.entry_url("strong")
+            s.get(Municipality, "14120").url = web.entry_url("failing")
+        options = CrawlOptions(db_url=db, allow_private=True, render="never",
+                               settings={**FAST, "MUNIAUDIT_EXTRACT_WORKERS": 1})
+        payload = json.dumps({"run_id": new_run(db, ["14097", "14120"]), "options": options.__dict__})
+        proc = subprocess.Popen([sys.executable, "-m", "crawler.runner", payload], stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not _children(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        workers = _children(proc.pid)
+        assert workers, "the extraction pool never started"
+        os.kill(proc.pid, 9)                       # the parent only, not its process group
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    assert not [w for w in workers if _alive(w)], "orphaned extraction workers"
+
+
+def test_a_redirect_to_a_local_file_and_an_oversized_gzipped_sitemap_are_named_faults(tmp_path):
+    import gzip
+    import http.server
+    import threading
+
+    bomb = gzip.compress(b"<urlset>" + b" " * (40 * 1024 * 1024) + b"</urlset>")
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/archivo":
+                self.send_response(302)
+                self.send_header("Location", "file:///etc/passwd")
+                self.end_headers()
+                return
+            body = {"/": b"<html><body><a href='/archivo'>x</a></body></html>", "/sitemap.xml": bomb}.get(self.path)
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "application/xml" if self.path == "/sitemap.xml" else "text/html")
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        results = crawl_sites({"x": f"http://127.0.0.1:{server.server_address[1]}/"},
+                              CrawlOptions(allow_private=True, render="never", settings=FAST), timeout=120)
+    finally:
+        server.shutdown()
+        server.server_close()
+    faults = results["x"].facts["faults"]
+    assert faults.get("redirect_non_http") == 1 and faults.get("sitemap_too_large") == 1, faults
+    stats = results.run_stats["crawls"][-1]
+    assert not any(k.startswith("spider_exceptions") for k in stats), stats
+
+
+def test_a_percent_in_the_database_url_survives_the_crontab():
+    from pathlib import Path
+
+    from muniaudit.monthly import cron_entry
+
+    line = cron_entry("muniaudit --db 'postgresql://u:p%40s@h/db' run", Path("/var/log/m.log")).splitlines()[-1]
+    assert "p\\%40s" in line and line.count("%") == line.count("\\%")

@@ -254,3 +254,33 @@ def test_a_percent_in_the_database_url_survives_the_crontab():
 
     line = cron_entry("muniaudit --db 'postgresql://u:p%40s@h/db' run", Path("/var/log/m.log")).splitlines()[-1]
     assert "p\\%40s" in line and line.count("%") == line.count("\\%")
+
+
+DIES_MIDWAY = """
+import os, sys
+from alembic import op
+real, made = op.create_table, []
+def dying(*args, **kwargs):
+    made.append(args[0])
+    if len(made) == 4:
+        os._exit(9)                      # killed while creating the schema of a first use
+    return real(*args, **kwargs)
+op.create_table = dying
+from muniaudit import service
+service.open_store(sys.argv[1])
+"""
+
+
+def test_a_first_use_killed_while_creating_the_schema_leaves_a_usable_database(tmp_path):
+    import sqlite3
+    import sys
+
+    from tests.conftest import ROOT, run_cli
+
+    db_file = tmp_path / "store.sqlite"
+    killed = subprocess.run([sys.executable, "-c", DIES_MIDWAY, f"sqlite:///{db_file}"], cwd=ROOT)
+    assert killed.returncode == 9
+    with sqlite3.connect(db_file) as conn:
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone() == (0,)
+    listed = run_cli("municipalities", "list", "--state", "Colima", db=f"sqlite:///{db_file}", check=True)
+    assert "Manzanillo" in listed.stdout

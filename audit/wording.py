@@ -29,6 +29,7 @@ REASON_ES = {
     "target_unclear": "la página enlazada ofrece enlaces o archivos pero no se identifica como el apartado",
     "target_unrelated": "la página enlazada no se identifica como el apartado ni ofrece contenido",
     "target_under_construction": "la página enlazada dice estar en construcción",
+    "target_prose_only": "la página enlazada habla del tema pero no ofrece archivos, datos ni apartados",
     "target_is_article": "el menú del sitio lleva a una nota o artículo, no a un apartado",
     "target_is_listing": "el menú del sitio lleva a un listado de notas o etiquetas, no a un apartado",
     "presented_as_own": "se presenta como propia, pero ni su identificador ni su nombre nombran al municipio",

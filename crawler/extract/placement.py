@@ -96,15 +96,25 @@ def placement_of(el: etree._Element, is_home: bool = False, page_role: str = "",
         if found.zone == NAVIGATION:
             navigation = navigation or found
             continue
-        if found.region == "article":
-            if navigation is not None and navigation.region in ("header", "footer"):
-                return Placement(CONTENT, "byline" if navigation.region == "header" else "related")
-            teaser = is_home or page_role in ("listing", "home")
-            return Placement(CONTENT, "teaser" if teaser else "article_body")
+        if found.region in ("article", "article_body"):
+            return _article_region(found, navigation, is_home, page_role)
         return found
     if navigation is not None:
         return navigation
     return Placement(NAVIGATION, "home") if is_home else Placement(CONTENT, "main")
+
+
+def _article_region(found: Placement, navigation: Placement | None, is_home: bool, page_role: str) -> Placement:
+    """What an <article> or an entry-content block means depends on the page: a post's body on an article, a
+    teaser on a listing or the home page, and just the page's body elsewhere (WordPress and many themes wrap an
+    ordinary page's content in <article class="page"> / <div class="entry-content"> too)."""
+    if is_home or page_role in ("listing", "home"):
+        return Placement(CONTENT, "teaser")
+    if page_role in ("article", "person", "error"):
+        if found.region == "article" and navigation is not None and navigation.region in ("header", "footer"):
+            return Placement(CONTENT, "byline" if navigation.region == "header" else "related")
+        return Placement(CONTENT, "article_body")
+    return Placement(CONTENT, "main")
 
 
 def _said(node: etree._Element, cache: dict | None) -> Placement | None:

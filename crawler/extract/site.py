@@ -140,11 +140,17 @@ def _from_navigation(signal: Signal) -> bool:
     return str(signal.data.get("placement", "")).startswith("navigation/")
 
 
+# A page with more running text than this that offers nothing is a page *about* the subject, not an empty
+# section waiting for content loaded on demand (a heading and a selector).
+PROSE_TEXT = 300
+
+
 def _section_target(kind: str, target: Mapping[str, Any], role: str) -> tuple[str, float, str, str]:
     """How well a fetched page of an acceptable role bears out the section its link proposed."""
     features = target.get("features") or {}
     agrees = target.get("says") in CONFIRMED_BY_TARGET[kind]
-    offers = features.get("files", 0) > 0 or features.get("main_links", 0) >= 2
+    offers = features.get("files", 0) > 0 or (features.get("main_links", 0) >= 3
+                                               and features.get("link_ratio", 0) >= 0.25)
     if features.get("under_construction") and not offers:
         return UNCONFIRMED, 0.4, "target_under_construction", role
     if role in STRUCTURED_ROLES:
@@ -154,10 +160,12 @@ def _section_target(kind: str, target: Mapping[str, Any], role: str) -> tuple[st
     if kind == "transparency_section" and features.get("period_selector"):
         # a selector of fiscal years or quarters: financial information published on demand
         return CONFIRMED, 0.8, "target_period_selector", role
-    if agrees:
-        # the page the menu leads to names itself as the section but shows nothing (content loaded on demand,
-        # or not yet published): the section exists; what it holds is judged by the criteria that read it
+    if agrees and features.get("main_text", 0) <= PROSE_TEXT:
+        # the page the menu leads to names itself as the section but shows nothing yet (content loaded on
+        # demand, or not published): the section exists; what it holds is judged by the criteria that read it
         return CONFIRMED, 0.75, "target_names_section_empty", role
+    if agrees:
+        return UNCONFIRMED, 0.5, "target_prose_only", role
     if offers:
         return UNCONFIRMED, 0.6, "target_unclear", role
     return UNCONFIRMED, 0.4, "target_unrelated", role

@@ -69,12 +69,34 @@ def test_a_legal_obligations_list_is_a_hub_even_with_placeholder_links():
 
 # -- placement ----------------------------------------------------------------------------------------------
 
-def test_a_footer_inside_an_article_belongs_to_the_article():
-    html = page('<article><h1>Nota</h1><p>texto</p><footer><a href="/tag/x/">x</a></footer></article>'
-                '<footer class="site-footer"><a href="https://facebook.com/municipio">fb</a></footer>')
+def test_a_footer_inside_a_post_belongs_to_the_post():
+    html = page('<article class="post type-post"><h1>Nota</h1><p>texto</p><footer><a href="/tag/x/">x</a></footer>'
+                '</article><footer class="site-footer"><a href="https://facebook.com/municipio">fb</a></footer>')
     parsed = parse(html, ctx(HOME + "nota/", home=False))
     placements = [parsed.placement(link.el).describe() for link in parsed.links]
     assert placements == ["content/related", "navigation/footer"]
+
+
+def test_the_body_of_an_ordinary_page_is_not_an_article_even_inside_article_markup():
+    html = ('<html><head><title>Contacto</title></head><body class="page-template-default page">'
+            '<article class="page type-page"><h1>Contacto</h1><div class="entry-content"><p>Escríbanos.</p>'
+            '<a href="https://www.facebook.com/municipio.oficial">Facebook</a></div></article></body></html>')
+    parsed = parse(html, ctx(HOME + "contacto/", home=False))
+    assert parsed.role.role != "article"
+    assert parsed.placement(parsed.links[0].el).describe() == "content/main"
+    assert [s.data["handle"] for s in signals_of(html, "social_profile", ctx(HOME + "contacto/", home=False))] == [
+        "municipio.oficial"]
+
+
+def test_a_page_about_open_data_with_only_prose_is_not_confirmed_as_the_section():
+    prose = {"status": 200, "role": "page", "says": "open_data",
+             "features": {"main_text": 1800, "main_links": 1, "files": 0, "link_ratio": 0.02}}
+    empty = {"status": 200, "role": "page", "says": "open_data",
+             "features": {"main_text": 40, "main_links": 0, "files": 0, "link_ratio": 0.0}}
+    for facts, status in ((prose, "unconfirmed"), (empty, "confirmed")):
+        [kept] = [s for s in finalize_site([_candidate(HOME + "datos/", "navigation/menu")],
+                                           {page_key(HOME + "datos/"): facts}) if s.kind == "open_data_section"]
+        assert kept.data["status"] == status
 
 
 # -- ownership ----------------------------------------------------------------------------------------------

@@ -30,8 +30,10 @@ _CONTENT_CLASSES = (
     ("article_body", re.compile(r"\b(entry content|post content|article body|article content|single content|"
                                 r"td post content|post body|entry body|nota|noticia|blog post|post entry|"
                                 r"news content|contenido nota)\b")),
+    # "perfil" and "vcard" are left out: sites name their own social block "perfil-redes", and hCard marks
+    # organisations as well as people
     ("person", re.compile(r"\b(team member|staff|funcionari[oa]s?|directorio card|member card|profile card|"
-                          r"perfil|vcard|integrante|regidor(es)?|cabildo member)\b")),
+                          r"integrante|regidor(es)?|cabildo member)\b")),
 )
 _NAVIGATION_CLASSES = (
     ("menu", re.compile(r"\b(menu|menus|nav|navbar|navigation|navegacion|megamenu|mega menu|dropdown|submenu|"

@@ -292,8 +292,10 @@ class Holder:
 
 _INSTITUTION = re.compile(r"\b(h\.? ?ayuntamiento|ayuntamiento|gobierno (municipal|de|del)|municipio de|"
                           r"presidencia municipal|administracion municipal|gobierno del municipio)\b")
-_PERSON_CUE = re.compile(r"\b(sobre (el|la) autor[a]?|autor[a]?|escrito por|por:|perfil|biografia|sigueme|"
-                         r"mis redes|contacto personal)\b")
+# First-person and authorship cues ("Síguenos en nuestro perfil" is the institution's voice, so "perfil" and
+# "por:" are not cues).
+_PERSON_CUE = re.compile(r"\b(sobre (el|la) autor[a]?|autor[a]?|escrito por|biografia|sigueme|mis redes|"
+                         r"contacto personal)\b")
 
 
 def account_holder(el: Element, label: str, page: Page) -> Holder | None:

@@ -172,3 +172,10 @@ def test_a_loader_link_points_at_what_it_loads():
     html = page("<nav><a href=\"javascript:cargar('buzon.html')\">Buzón ciudadano</a></nav>")
     tools = signals_of(html, "communication_tool", PageContext(HOME, frozenset({"www.municipio.gob.mx"}), True))
     assert [(t.url, t.on_home) for t in tools] == [(HOME + "buzon.html", True)]
+
+
+def test_the_sites_own_profile_block_is_institutional():
+    html = page(NAV + '<div class="perfil-redes vcard"><p>Visita nuestro perfil oficial</p>'
+                '<a href="https://www.facebook.com/GobiernoMunicipal">Facebook</a>'
+                '<a href="https://x.com/GobMunicipal">X</a></div>')
+    assert {s.data["handle"] for s in signals_of(html, "social_profile")} == {"gobiernomunicipal", "gobmunicipal"}

@@ -98,12 +98,25 @@ def placement_of(el: etree._Element, is_home: bool = False, page_role: str = "",
         if found.zone == NAVIGATION:
             navigation = navigation or found
             continue
+        if found.region == "article" and page_role not in ("article", "person", "error") and _is_tile(node):
+            # a card of a home-page grid written as <article>: a short label and a link, not a news teaser
+            return navigation or (Placement(NAVIGATION, "home") if is_home else Placement(CONTENT, "main"))
         if found.region in ("article", "article_body"):
             return _article_region(found, navigation, is_home, page_role)
         return found
     if navigation is not None:
         return navigation
     return Placement(NAVIGATION, "home") if is_home else Placement(CONTENT, "main")
+
+
+_TILE_TEXT = 120
+
+
+def _is_tile(node: etree._Element) -> bool:
+    """A small <article> holding a label and one or two links, with no date: a menu card, not a post."""
+    if sum(1 for _ in node.iter("a")) > 2 or any(True for _ in node.iter("time")):
+        return False
+    return len(" ".join("".join(node.itertext()).split())) < _TILE_TEXT
 
 
 def _article_region(found: Placement, navigation: Placement | None, is_home: bool, page_role: str) -> Placement:

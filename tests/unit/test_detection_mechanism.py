@@ -179,3 +179,12 @@ def test_the_sites_own_profile_block_is_institutional():
                 '<a href="https://www.facebook.com/GobiernoMunicipal">Facebook</a>'
                 '<a href="https://x.com/GobMunicipal">X</a></div>')
     assert {s.data["handle"] for s in signals_of(html, "social_profile")} == {"gobiernomunicipal", "gobmunicipal"}
+
+
+def test_home_tiles_written_as_articles_are_navigation_and_news_teasers_are_not():
+    html = page('<section class="accesos"><article class="card"><a href="/transparencia/">Transparencia</a>'
+                '</article></section><section><article class="post"><h2><a href="/2026/05/01/nota/">Presentan el '
+                'informe de transparencia 2026</a></h2><time>1 de mayo</time><p>' + "Resumen de la nota. " * 8 +
+                '</p></article></section>')
+    parsed = parse(html, ctx(HOME, home=True))
+    assert [parsed.placement(link.el).describe() for link in parsed.links] == ["navigation/home", "content/teaser"]

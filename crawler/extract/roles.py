@@ -20,7 +20,7 @@ from typing import Any
 from crawler.extract import urls
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS, is_machine_readable
 from crawler.extract.dom import Page
-from crawler.extract.placement import _ancestor_says, _tokens
+from crawler.extract.placement import _said, _tokens
 from crawler.extract.text import fold
 
 HOME, HUB, DATASET_LISTING, DOCUMENT_LIST = "home", "hub", "dataset_listing", "document_list"
@@ -61,6 +61,7 @@ CARGO = re.compile(r"\b(director|directora|regidor|regidora|sindic[oa]|tesorer[o
 # A row of a legal-obligations list: "I. Normatividad", "Fracción XXVIII", "Artículo 70 fracción I".
 _OBLIGATION_ROW = re.compile(r"^\s*((fracc?(ion)?\.?\s+)?[ivxlc]{1,7}\s*[.)\-–]\s+\w|fracc?(ion)?\.?\s+[ivxlc]{1,7}\b|"
                              r"art(iculo|\.)\s*\d+\s*(,\s*)?fracc?)")
+_OBLIGATION_HINT = re.compile(r"\s*([ivxlcIVXLC]{1,7}\s*[.)\-–]|[Ff]racc|FRACC|[Aa]rt)")
 # Periodic financial reporting: a selector of fiscal years or quarters (content loaded on demand).
 _PERIOD_LABEL = re.compile(r"\b(ejercicio( fiscal)?|ano|anio|periodo|trimestre|trimestral(es)?|semestre|mes)\b")
 _UNDER_CONSTRUCTION = re.compile(r"\b(en construccion|proximamente|under construction|coming soon|"
@@ -256,15 +257,18 @@ def _teasers(page: Page, articles: list) -> int:
 
 
 def _has_pagination(page: Page) -> bool:
+    """A pagination block, a rel=next/prev link, or numbered links to further pages of the same listing."""
     for link in page.find_all("link"):
         if (link.get("rel") or "").lower() in ("next", "prev"):
             return True
-    for el in page.index.tags:
-        if isinstance(el.tag, str) and el.tag in ("nav", "div", "ul") and _PAGINATION_CLASS.search(_tokens(el)):
+    for el in page.find_all(("nav", "div", "ul")):
+        if ("class" in el.attrib or "id" in el.attrib) and _PAGINATION_CLASS.search(_tokens(el)):
             return True
-    numbered = [link for link in page.links if _PAGINATION_TEXT.match(link.folded_label)
-                and re.search(r"(/page/\d+|[?&](page|paged|pagina|pg|start|offset)=\d+)", link.url or "")]
-    return len(numbered) >= 1
+    return any(_PAGE_PARAM.search(link.url or "") and _PAGINATION_TEXT.match(link.folded_label)
+               for link in page.links)
+
+
+_PAGE_PARAM = re.compile(r"(/page/\d+|[?&](page|paged|pagina|pg|start|offset)=\d+)")
 
 
 def _period_selector(page: Page) -> bool:
@@ -308,13 +312,14 @@ def _main_region(page: Page) -> dict[str, Any]:
     index = page.index
     text_len = 0
     pieces: list[str] = []
-    for node in index.texts:
-        if node.plain and not _inside(node.position, excluded):
-            text_len += len(node.value.strip())
+    for node in _outside(index.texts, excluded):
+        if node.plain:
+            value = node.value
+            text_len += len(value.strip())
             if len(pieces) < 400:
-                pieces.append(node.value)
+                pieces.append(value)
     lead = " ".join(pieces[:60])
-    obligation_rows = sum(1 for piece in pieces if _OBLIGATION_ROW.match(fold(piece)))
+    obligation_rows = sum(1 for piece in pieces if _OBLIGATION_HINT.match(piece) and _OBLIGATION_ROW.match(fold(piece)))
     page_links = files = data_files = link_text = 0
     dates = 0
     main_links = []
@@ -371,6 +376,7 @@ def _navigation_ranges(page: Page) -> list[tuple[int, int]]:
     """Document-position ranges of navigation containers (a wrapper holding most of the page is not one)."""
     index = page.index
     total = max(len(index.texts), 1)
+    shared = page.memo("placement.said", dict)   # the same verdicts placement reads for every link
     ranges: list[tuple[int, int]] = []
     for el in index.tags:
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
@@ -380,7 +386,7 @@ def _navigation_ranges(page: Page) -> list[tuple[int, int]]:
         start = index.start[id(el)]
         if ranges and start < ranges[-1][1]:
             continue          # inside a range already taken
-        said = _ancestor_says(el)
+        said = _said(el, shared)
         if said is None or said.zone != "navigation":
             continue
         end = index.end[id(el)]
@@ -389,6 +395,18 @@ def _navigation_ranges(page: Page) -> list[tuple[int, int]]:
             continue
         ranges.append((start, end))
     return ranges
+
+
+def _outside(texts: list, ranges: list[tuple[int, int]]):
+    """Text runs (in document order) outside the sorted, disjoint ranges: one merge walk, no search per run."""
+    r, n = 0, len(ranges)
+    for node in texts:
+        position = node.position
+        while r < n and ranges[r][1] <= position:
+            r += 1
+        if r < n and ranges[r][0] <= position:
+            continue
+        yield node
 
 
 def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:

@@ -60,6 +60,7 @@ def channel_identity(url: str) -> tuple[str, str, str] | None:
 
 # Lazy-loading plug-ins keep the player's address in a data attribute until the visitor scrolls to it.
 _LAZY_ATTRS = ("data-src", "data-lazy-src", "data-litespeed-src", "data-rocket-src", "data-original")
+_LAZY_ATTRS_SET = frozenset(_LAZY_ATTRS)
 
 
 def _player_source(el) -> str | None:
@@ -80,7 +81,9 @@ def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
     """Embedded players (iframe/embed/object) and links to channels or live streams."""
     signals: list[Signal] = []
     diagnostics: list[Diagnostic] = []
-    for el in page.find_all(["iframe", "embed", "object", "video", "lite-youtube", "div"]):
+    players = page.find_all(["iframe", "embed", "object", "video", "lite-youtube"])
+    players += [d for d in page.find_all("div") if not _LAZY_ATTRS_SET.isdisjoint(d.attrib)]
+    for el in players:
         raw = _player_source(el)
         if not isinstance(raw, str):
             continue

@@ -35,6 +35,12 @@ ARCHIVE_URL = re.compile(
     r"/(19|20)\d\d/(0?[1-9]|1[0-2])/|/(page|pagina|pag)/\d+|[?&](page|paged|pagina|pg|start|offset)=\d+|"
     r"/(tag|tags|etiqueta|etiquetas|category|categoria|author|autor|feed|amp)/|[?&](s|replytocom|share)=", re.I)
 ARCHIVE_PENALTY = 40
+# Where a link sits when what it leads to is somebody's text (a post, a related post, an author): such a page
+# holds no evidence an AIDH criterion reads beyond what the site's template already shows.
+REFERENCE_REGIONS = frozenset({"article_body", "teaser", "related", "byline", "comments", "share", "person"})
+# Files whose format and date a verdict can depend on (machine-readable data); documents and images are judged
+# by their link's extension alone.
+DATA_FILE_EXTENSIONS = frozenset(FILE_FORMATS)
 # Files are probed (HEAD / ranged GET), never fetched as pages: every format the extractor knows as a dataset
 # or document, plus media and binaries that are neither.
 FILE_EXTENSIONS = FILE_FORMATS | DOCUMENT_FORMATS | {"webp", "svg", "mp4", "mp3", "avi", "mov", "exe", "apk", "dwg"}
@@ -101,6 +107,24 @@ def priority(url: str, text: str = "", region: str = "") -> int:
     words = max((w for word, w in PRIORITY_WORDS.items() if word in haystack), default=0)
     shape = -ARCHIVE_PENALTY if ARCHIVE_URL.search(f"{parts.path}?{parts.query}") else 0
     return words + REGION_WEIGHTS.get(region, 0) + shape
+
+
+# Regions of a page's navigation: they lead to the site's sections whatever page they are on.
+NAVIGATION_REGIONS = frozenset({"menu", "header", "footer", "sidebar", "site_block", "home", "js_loader", "frame",
+                                "sitemap"})
+# Pages whose body is a list of posts or somebody's text: links in their body lead to more posts.
+POST_PAGE_ROLES = frozenset({"listing", "article", "person"})
+
+
+@lru_cache(maxsize=_CACHE)
+def carries_evidence(url: str, region: str = "", role: str = "") -> bool:
+    """Could the page behind this link hold evidence a criterion reads? Not a post reached from a teaser, an
+    article body, related posts or the body of a news listing, nor an archive page (pagination, tags, dated
+    posts, feeds)."""
+    if region in REFERENCE_REGIONS or (role in POST_PAGE_ROLES and region not in NAVIGATION_REGIONS):
+        return False
+    parts = urlsplit(url)
+    return not ARCHIVE_URL.search(f"{parts.path}?{parts.query}")
 
 
 def trap_key(url: str) -> str:

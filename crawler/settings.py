@@ -60,6 +60,8 @@ MUNIAUDIT_DB = None                 # SQLAlchemy URL; None = MUNIAUDIT_DB env va
 MUNIAUDIT_ALLOW_PRIVATE = False     # allow loopback/private addresses (tests, demo)
 MUNIAUDIT_PAGE_BUDGET = 300         # HTML pages per site
 MUNIAUDIT_FILE_BUDGET = 150         # files probed (HEAD) per site
+MUNIAUDIT_PROBE_DOCUMENTS = False   # also probe PDFs, office documents and images (only data files by default)
+MUNIAUDIT_EVIDENCE_DIRECTED = True  # stop a site when only links that cannot carry evidence remain
 MUNIAUDIT_MAX_DEPTH = 6
 MUNIAUDIT_RENDER = "auto"           # auto (render JS shells if Chromium is installed) | never | always
 MUNIAUDIT_RENDER_BUDGET = 20        # browser-rendered pages per site

@@ -70,7 +70,8 @@ class SiteState:
     spec: SiteSpec
     keys: frozenset[str]
     seen: set[str] = field(default_factory=set)
-    frontier: list[Candidate] = field(default_factory=list)
+    frontier: list[Candidate] = field(default_factory=list)   # links that could lead to evidence
+    later: list[Candidate] = field(default_factory=list)      # links to posts and archives (see carries_evidence)
     pages: int = 0                    # page requests released (the budget counts these)
     files: int = 0
     outstanding: int = 0
@@ -91,6 +92,7 @@ class SiteState:
     home_error: str | None = None
     robots_disallowed: list[str] = field(default_factory=list)
     pending_files: list[scrapy.Request] = field(default_factory=list)   # file probes waiting for _pump
+    requests: Counter = field(default_factory=Counter)   # scheduled requests by kind (html, files, ...)
     done: bool = False
 
     @cached_property
@@ -170,6 +172,7 @@ class PortalSpider(scrapy.Spider):
     def _request(self, state: SiteState, url: str, callback, depth: int, priority: int = 0,
                  method: str = "GET", **meta) -> scrapy.Request:
         state.outstanding += 1
+        state.requests[_request_kind(callback.__name__, meta)] += 1
         return scrapy.Request(
             url, callback=callback, errback=self.on_error, method=method, dont_filter=True, priority=priority,
             # one download slot per site: politeness limits apply to the site, its subdomains included
@@ -266,10 +269,10 @@ class PortalSpider(scrapy.Spider):
                 else:
                     render_mode = "needs_render"
         item = self._page_item(state, response, depth, render_mode, fault or encoding_fault or _tls_fault(response))
-        self._follow(state, page_links, depth)
-        for request in self._pump(state):
-            yield request
         if not self.settings.getbool("MUNIAUDIT_EXTRACT"):
+            self._follow(state, page_links, depth)
+            for request in self._pump(state):
+                yield request
             yield item
             return
         ctx = PageContext(url=response.url, site_hosts=frozenset(k.split(":")[0] for k in state.keys),
@@ -277,8 +280,13 @@ class PortalSpider(scrapy.Spider):
                           owner=state.owner)
         headers = {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         extraction = await self._extract(state, text, ctx, headers)
+        role = extraction.page.get("role", "") if extraction.page else ""
+        # what the page is decides what its links are worth: the body of a news listing leads to posts
+        self._follow(state, page_links, depth, role)
+        for request in self._pump(state):
+            yield request
         if extraction.page:
-            item.role = extraction.page.get("role")
+            item.role = role
             item.role_detail = {k: v for k, v in extraction.page.items() if k not in ("url", "role")}
         yield item
         if extraction.signals or extraction.diagnostics:
@@ -421,17 +429,18 @@ class PortalSpider(scrapy.Spider):
 
     # -- frontier ----------------------------------------------------------------------------------------
 
-    def _follow(self, state: SiteState, page_links: list[tuple[str, str, str]], depth: int) -> None:
-        """Sort a page's links: files are probed, external links recorded, site pages queued by priority."""
+    def _follow(self, state: SiteState, page_links: list[tuple[str, str, str]], depth: int, role: str = "") -> None:
+        """Sort a page's links: files are probed, external links recorded, site pages queued by priority (and by
+        whether they could lead to evidence, given where they sit and what the page is)."""
         max_depth = self.settings.getint("MUNIAUDIT_MAX_DEPTH")
         for url, text, region in page_links:
             try:
-                self._follow_one(state, url, text, depth, max_depth, region)
+                self._follow_one(state, url, text, depth, max_depth, region, role)
             except ValueError:   # "http://host:99999/", "http://host:abc/": no browser could open it either
                 state.skipped["invalid_url"] += 1
 
     def _follow_one(self, state: SiteState, url: str, text: str, depth: int, max_depth: int,
-                    region: str = "") -> None:
+                    region: str = "", role: str = "") -> None:
         if links.should_skip(url):
             return
         if not links.is_same_site(url, state.keys):
@@ -444,6 +453,10 @@ class PortalSpider(scrapy.Spider):
         if links.has_session_param(url):
             self._fault(state, "session_id_url")
         if links.is_file(clean):
+            if links.extension(clean) not in links.DATA_FILE_EXTENSIONS and \
+                    not self.settings.getbool("MUNIAUDIT_PROBE_DOCUMENTS"):
+                state.skipped["file_not_probed"] += 1     # a document is judged by its link's extension
+                return
             request = self._file_request(state, clean, depth + 1)
             if request is not None:
                 state.pending_files.append(request)
@@ -454,7 +467,8 @@ class PortalSpider(scrapy.Spider):
         if self._is_trap(state, clean):
             return
         prio = links.priority(url, text, region) - 5 * depth
-        heapq.heappush(state.frontier, Candidate((-prio, next(self._seq)), clean, depth + 1))
+        queue = state.frontier if links.carries_evidence(url, region, role) else state.later
+        heapq.heappush(queue, Candidate((-prio, next(self._seq)), clean, depth + 1))
 
     def _pump(self, state: SiteState):
         """Release queued requests while the site has room in its window and budget."""
@@ -462,8 +476,13 @@ class PortalSpider(scrapy.Spider):
             yield state.pending_files.pop()
         window = self.settings.getint("MUNIAUDIT_SITE_WINDOW")
         budget = self.settings.getint("MUNIAUDIT_PAGE_BUDGET")
-        while state.frontier and state.outstanding < window and state.pages < budget:
-            cand = heapq.heappop(state.frontier)
+        directed = self.settings.getbool("MUNIAUDIT_EVIDENCE_DIRECTED")
+        while state.outstanding < window and state.pages < budget:
+            # evidence-directed: posts and archives are never released; otherwise after everything else
+            queue = state.frontier or (None if directed else state.later)
+            if not queue:
+                break
+            cand = heapq.heappop(queue)
             state.pages += 1
             yield self._request(state, cand.url, self.parse_page, cand.depth, priority=-cand.sort_key[0],
                                 page="page")
@@ -525,6 +544,7 @@ class PortalSpider(scrapy.Spider):
         if state.outstanding == 0 and not state.done:
             state.done = True
             state.skipped["budget"] += len(state.frontier)
+            state.skipped["no_candidates"] += len(state.later)
             yield self._site_done(state)
 
     def _fault(self, state: SiteState, kind: str) -> None:
@@ -565,6 +585,7 @@ class PortalSpider(scrapy.Spider):
                  "sitemap": state.sitemap, "home_url": state.home_url, "home_redirects": state.home_redirects,
                  "tls_invalid": state.tls_invalid, "external_links": state.external,
                  "pages_scheduled": state.pages + 1, "files_probed": state.files,
+                 "requests": dict(state.requests), "stop_reason": _stop_reason(state),
                  "soft_404_site": state.probe_fingerprint is not None}
         self.crawler.stats.inc_value(f"muniaudit/site_status/{status}")
         # the engine notices it is idle only on its next heartbeat (seconds later): keep the real end
@@ -605,6 +626,21 @@ class PortalSpider(scrapy.Spider):
 
 
 # -- pure helpers -----------------------------------------------------------------------------------------
+
+def _stop_reason(state: SiteState) -> str:
+    """Why the site's crawl ended: the page budget with links still worth following ("budget"), or nothing left
+    that could carry evidence ("no_candidates": posts and archives may remain, counted in skipped)."""
+    return "budget" if state.frontier else "no_candidates"
+
+
+def _request_kind(callback: str, meta: dict) -> str:
+    """What a request is for, as the verdict benchmark counts them: html, rendered, files, robots, sitemaps,
+    probe (the soft-404 check)."""
+    if meta.get("playwright"):
+        return "rendered"
+    return {"parse_page": "html", "parse_file": "files", "parse_robots": "robots", "parse_sitemap": "sitemaps",
+            "parse_probe": "probe"}.get(callback, callback)
+
 
 def die_with_parent() -> None:
     """Extraction workers end when the crawl process ends, however it ends (Linux parent-death signal); a

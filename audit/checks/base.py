@@ -45,7 +45,6 @@ class Param:
 
 
 _TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "true/false", list: "list", dict: "mapping"}
-NUMBER = (int, float)
 
 
 class EvidenceIndex:

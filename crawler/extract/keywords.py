@@ -69,4 +69,3 @@ PHONE_CUE = compile_terms([
     r"tel", r"tels", r"telefonos?", r"conmutador", r"informes", r"llamanos", r"llame", r"whatsapp", r"fax",
     r"cel", r"celular", r"contacto", r"lada", r"tel\.", r"movil", r"atencion",
 ])
-MAYOR = compile_terms([r"president[ae] municipal", r"alcalde", r"alcaldesa", r"edil"])

@@ -39,8 +39,9 @@ def actual(case: Path) -> dict[str, Any]:
 def test_golden(case: Path) -> None:
     expected_path = case.with_name(case.name.replace(".evidence.json", ".expected.json"))
     got = json.loads(json.dumps(actual(case), ensure_ascii=False))
-    if os.environ.get("MUNIAUDIT_UPDATE_GOLDEN") or not expected_path.exists():
+    if os.environ.get("MUNIAUDIT_UPDATE_GOLDEN"):
         expected_path.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    assert expected_path.exists(), f"{expected_path.name} is missing: write it with MUNIAUDIT_UPDATE_GOLDEN=1 and review it"
     assert got == json.loads(expected_path.read_text(encoding="utf-8"))
 
 

@@ -8,8 +8,8 @@ from crawler.extract import finalize_site
 from crawler.extract.dom import parse
 from crawler.extract.ownership import Owner, registrable_domain, url_ownership
 from crawler.extract.site import page_key
-from crawler.extract.testing import ctx, page, signals_of
 from crawler.extract.types import PageContext, Signal
+from tests.extract_helpers import ctx, page, signals_of
 
 NAV = '<header><nav class="menu"><a href="/">Inicio</a><a href="/gobierno/">Gobierno</a></nav></header>'
 HOME = "https://www.municipio.gob.mx/"

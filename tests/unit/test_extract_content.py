@@ -6,8 +6,8 @@ import pytest
 from crawler.extract import extract_page, finalize_site
 from crawler.extract.datasets import format_from_content_type
 from crawler.extract.dates import parse_spanish_date
-from crawler.extract.testing import ctx, page, signals_of
 from crawler.extract.types import Signal
+from tests.extract_helpers import ctx, page, signals_of
 
 DATA_PAGE = ctx("https://www.municipio.gob.mx/transparencia/datos.html", home=False, depth=1)
 

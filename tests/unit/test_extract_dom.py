@@ -1,7 +1,7 @@
 """The parsed page the detectors share: text rules, decoding and hostile markup."""
 from crawler.extract import extract_page
 from crawler.extract.dom import parse
-from crawler.extract.testing import ctx, page, signals_of
+from tests.extract_helpers import ctx, page, signals_of
 
 
 def test_text_of_skips_comments_scripts_and_templates_but_visible_text_also_skips_head():

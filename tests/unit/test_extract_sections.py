@@ -1,7 +1,7 @@
 """open_data_section, transparency_section, participation, report tools, evaluations and search forms."""
 import pytest
 
-from crawler.extract.testing import ctx, page, reasons_of, signals_of
+from tests.extract_helpers import ctx, page, reasons_of, signals_of
 
 TERRENATE_LIKE_ROWS = """
 <h1>Transparencia</h1>

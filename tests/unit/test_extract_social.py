@@ -2,7 +2,7 @@
 import pytest
 
 from crawler.extract.social import Rejected, parse_account
-from crawler.extract.testing import ctx, page, reasons_of, signals_of
+from tests.extract_helpers import ctx, page, reasons_of, signals_of
 
 
 @pytest.mark.parametrize(("url", "platform", "handle"), [

@@ -1,4 +1,4 @@
-"""Helpers for building pages and contexts in extraction tests (no test framework needed)."""
+"""Helpers for building pages and contexts in extraction tests (kept with the tests, not shipped in the package)."""
 from crawler.extract import extract_page
 from crawler.extract.types import PageContext, Signal
 

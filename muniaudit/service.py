@@ -5,6 +5,7 @@ Each step opens its own transactions, so a failure leaves earlier runs and resul
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,8 +113,9 @@ def export_document(engine: Engine, run_id: int, rubric, lang: str = "es") -> di
         return build_document(session, run_id, rubric.id, rubric_meta(rubric, lang))
 
 
-def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", limit: int = 12) -> list[dict]:
-    """Export documents of the earlier finished runs audited with the same rubric (older first)."""
+def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", limit: int = 12) -> Iterator[dict]:
+    """Export documents of the earlier runs audited with the same rubric, oldest first, one at a time (the
+    report keeps only what it needs of each, so a year of national history is never all in memory)."""
     from store.models import Audit, SiteCrawl
 
     with session_scope(engine) as session:
@@ -122,7 +124,9 @@ def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", lim
         audited = [i for i in ids if session.scalar(
             select(Audit.id).join(SiteCrawl, Audit.site_crawl_id == SiteCrawl.id)
             .where(SiteCrawl.run_id == i, Audit.rubric_id == rubric.id).limit(1)) is not None]
-        return [build_document(session, i, rubric.id, rubric_meta(rubric, lang)) for i in reversed(audited)]
+    for i in reversed(audited):
+        with session_scope(engine) as session:
+            yield build_document(session, i, rubric.id, rubric_meta(rubric, lang))
 
 
 def write_json(document: dict, out: Path | None) -> str:
@@ -150,7 +154,7 @@ def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str
     history = history_documents(engine, run_id, rubric, lang)
 
     def build(folder: Path) -> None:
-        render_site(document, folder, lang=lang, history=history or None, rubric=rubric_for_report(rubric, lang))
+        render_site(document, folder, lang=lang, history=history, rubric=rubric_for_report(rubric, lang))
         write_json(document, folder / "export.json")
 
     publish(out_dir, build)

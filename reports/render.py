@@ -6,6 +6,8 @@ import math
 import re
 import shutil
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -240,14 +242,37 @@ class _Writer:
 
 # ---------------------------------------------------------------- view models
 
-def _history_series(history: list[dict] | None, doc: dict) -> tuple[list[str], dict[str, list]]:
+@dataclass
+class History:
+    """What the report needs from the earlier runs, read once from any iterable of export documents (oldest
+    first): each run's date and scores, and the whole of the latest earlier run (for changes). Holding only
+    this, not every document, keeps a year of national history in tens of megabytes."""
+
+    dates: list[str] = field(default_factory=list)
+    scores: list[dict[str, float | None]] = field(default_factory=list)
+    previous: dict | None = None
+
+    @classmethod
+    def read(cls, runs: Iterable[dict] | None) -> History:
+        history = cls()
+        for run in runs or ():
+            history.dates.append(fmt_date(run.get("generated_at")))
+            history.scores.append({m["cvegeo"]: m.get("score") for m in run.get("municipalities", [])})
+            history.previous = run          # the earlier one is released here
+        return history
+
+    def __bool__(self) -> bool:
+        return self.previous is not None
+
+
+def _history_series(history: History, doc: dict) -> tuple[list[str], dict[str, list]]:
     """Run dates and, per cvegeo, the score of each run (None when not scored or absent). O(runs x munis)."""
-    runs = list(history or []) + [doc]
-    dates = [fmt_date(r.get("generated_at")) for r in runs]
+    runs = [*history.scores, {m["cvegeo"]: m.get("score") for m in doc.get("municipalities", [])}]
+    dates = [*history.dates, fmt_date(doc.get("generated_at"))]
     series: dict[str, list] = defaultdict(lambda: [None] * len(runs))
-    for i, run in enumerate(runs):
-        for m in run.get("municipalities", []):
-            series[m["cvegeo"]][i] = m.get("score")
+    for i, scores in enumerate(runs):
+        for cvegeo, score in scores.items():
+            series[cvegeo][i] = score
     return dates, series
 
 
@@ -393,7 +418,7 @@ def _common(doc: dict, lang: str) -> dict:
                          "tool": doc.get("tool") or {}, "publication": doc.get("publication") or {}}}
 
 
-def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: list[dict] | None = None,
+def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: Iterable[dict] | None = None,
                 rubric: dict | None = None, validate: bool = True) -> Path:
     """Write the report site (ranking, states, municipalities, methodology, data) into out_dir; returns index.html."""
     if lang not in i18n.LANGUAGES:
@@ -407,9 +432,10 @@ def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: lis
 
     munis = _prepare(document)
     outline = rubric_outline(rubric, document, lang)
+    history = History.read(history)      # earlier runs may be a generator: each is read once, then dropped
     dates, series = _history_series(history, document)
-    previous = {m["cvegeo"]: m for m in history[-1].get("municipalities", [])} if history else {}
-    prev_rubric = history[-1].get("rubric", {}).get("hash") if history else None
+    previous = {m["cvegeo"]: m for m in history.previous.get("municipalities", [])} if history else {}
+    prev_rubric = history.previous.get("rubric", {}).get("hash") if history else None
     rubric_changed = bool(history) and prev_rubric != document.get("rubric", {}).get("hash")
 
     rows = [_row(m) for m in munis]

@@ -25,6 +25,7 @@ import yaml
 from crawler.extract import extract_page, finalize_site, urls
 from crawler.extract.contact import digits_key
 from crawler.extract.dom import parse
+from crawler.extract.ownership import Owner
 from crawler.extract.site import counted, page_key
 from crawler.extract.types import Diagnostic, PageContext, Signal
 
@@ -98,7 +99,7 @@ class CrawlResult:
     page_facts: dict[str, dict] | None = None     # page_key -> what the page is (None: already confirmed)
 
 
-def reference_crawl(start_url: str, max_pages: int = PAGE_CAP) -> CrawlResult:
+def reference_crawl(start_url: str, max_pages: int = PAGE_CAP, owner: Owner | None = None) -> CrawlResult:
     """Breadth-first same-site crawl with httpx, extracting every HTML page (stand-in for the Scrapy spider)."""
     hosts = frozenset({urls.host_of(start_url)})
     result = CrawlResult(page_facts={})
@@ -117,7 +118,7 @@ def reference_crawl(start_url: str, max_pages: int = PAGE_CAP) -> CrawlResult:
                 continue
             final = str(response.url)
             result.pages.append(final)
-            ctx = PageContext(url=final, site_hosts=hosts, is_home=(depth == 0), depth=depth)
+            ctx = PageContext(url=final, site_hosts=hosts, is_home=(depth == 0), depth=depth, owner=owner)
             extraction = extract_page(response.text, ctx, dict(response.headers))
             facts.update(extraction.page)
             result.signals += extraction.signals
@@ -163,7 +164,16 @@ def spider_crawl_many(start_urls: dict[str, str], cvegeos: dict[str, str] | None
 
 
 def reference_crawl_many(start_urls: dict[str, str], cvegeos: dict[str, str] | None = None) -> dict[str, CrawlResult]:
-    return {key: reference_crawl(url) for key, url in start_urls.items()}
+    """The httpx stand-in, given the municipality each site belongs to (as the spider gets it from the registry)."""
+    from muniaudit.registry import bundled_rows
+
+    rows = {r["cvegeo"]: r for r in bundled_rows()}
+
+    def owner(key: str, url: str) -> Owner:
+        row = rows.get((cvegeos or {}).get(key, ""), {})
+        return Owner.of(row.get("nom_mun", ""), row.get("nom_ent", ""), [url])
+
+    return {key: reference_crawl(url, owner=owner(key, url)) for key, url in start_urls.items()}
 
 
 CRAWLERS: dict[str, Callable[[dict[str, str]], dict[str, CrawlResult]]] = {

@@ -32,7 +32,7 @@ REASON_ES = {
     "target_prose_only": "la página enlazada habla del tema pero no ofrece archivos, datos ni apartados",
     "target_is_article": "el menú del sitio lleva a una nota o artículo, no a un apartado",
     "target_is_listing": "el menú del sitio lleva a un listado de notas o etiquetas, no a un apartado",
-    "presented_as_own": "se presenta como propia, pero ni su identificador ni su nombre nombran al municipio",
+    "named_in_context": "el texto junto a la insignia nombra al municipio, pero ni la app ni su enlace lo hacen",
     "official_portal": "portal oficial de transparencia enlazado desde la navegación del sitio",
 }
 

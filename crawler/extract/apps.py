@@ -47,15 +47,17 @@ def store_slug(url: str) -> str:
 
 def ownership(app_id: str, slug: str, label: str, context: str, owner: Owner | None) -> tuple[str, float, str]:
     """(status, confidence, reason): is the app the municipality's? Its id, its store name or the badge's own
-    label must name the municipality for an automatic yes; prose around the badge that names the municipality
-    or calls it "our app" only proposes it to a person (a sponsor strip says "<town> is part of <brand>"); an
-    app nothing ties to the municipality is a third party's."""
+    label naming the municipality decide; so does the site calling it its own ("nuestra app", "la app del
+    municipio"). Prose that merely names the town beside a badge only proposes it to a person (a sponsor strip
+    says "<town> is part of <brand>"); an app nothing ties to the municipality is a third party's."""
     if names_municipality(f"{app_id} {slug}", owner) or _id_matches_domain(app_id, owner):
         return CONFIRMED, 0.9, "app_id_names_municipality"
     if names_municipality(label, owner):
         return CONFIRMED, 0.8, "label_names_municipality"
-    if names_municipality(context, owner) or _OUR_APP.search(fold(f"{label} {context}")):
-        return UNCONFIRMED, 0.6, "presented_as_own"
+    if _OUR_APP.search(fold(f"{label} {context}")):
+        return CONFIRMED, 0.75, "presented_as_own"
+    if names_municipality(context, owner):
+        return UNCONFIRMED, 0.6, "named_in_context"
     return REFERENCE, 0.0, "third_party_app"
 
 
@@ -83,7 +85,7 @@ def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
             continue
         store, app_id = app
         verdict = ownership(app_id if store == "google_play" else "", store_slug(link.url), link.label,
-                            _block_text(page, link.el), page.owner)
+                            f"{_caption(page, link.el)} {_block_text(page, link.el)}", page.owner)
         found.append((link, store, app_id, verdict))
     own_blocks = {id(_badge_block(link.el)) for link, _, _, (status, _, _) in found if status == CONFIRMED}
     for link, store, app_id, (status, confidence, reason) in found:
@@ -110,6 +112,12 @@ def _badge_block(el):
     while parent is not None and parent.tag in ("span", "p", "li", "figure", "picture"):
         parent = parent.getparent()
     return parent
+
+
+def _caption(page: Page, el) -> str:
+    """The heading a badge sits under ("La app del municipio"), the way a reader takes it in."""
+    heading = page.index.previous(el, ("h1", "h2", "h3", "h4", "h5", "h6"))
+    return page.text_of(heading) if heading is not None else ""
 
 
 def _block_text(page: Page, el) -> str:

@@ -34,6 +34,8 @@ def publish(out_dir: Path, build: Callable[[Path], object]) -> Path:
         parent.mkdir(parents=True, exist_ok=True)
         recover(out_dir)
         staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=parent))
+        # mkdtemp makes the folder private (0700); a published report is read by a web server
+        staging.chmod(_folder_mode(out_dir))
     except OSError as exc:
         raise PublishError(exc.errno, f"no se puede escribir en {parent}: {exc.strerror or exc}") from None
     try:
@@ -47,6 +49,15 @@ def publish(out_dir: Path, build: Callable[[Path], object]) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out_dir
+
+
+def _folder_mode(out_dir: Path) -> int:
+    """The published folder keeps its permissions; a first publication gets what the umask allows."""
+    if out_dir.is_dir():
+        return out_dir.stat().st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def recover(out_dir: Path) -> None:

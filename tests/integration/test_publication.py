@@ -114,6 +114,17 @@ def test_a_failed_build_leaves_the_previous_publication_and_no_debris(tmp_path):
     assert (out / "index.html").read_text(encoding="utf-8") == "v2"
 
 
+def test_the_published_folder_is_readable_like_any_other_and_keeps_its_permissions(tmp_path):
+    out = tmp_path / "sitio"
+    publish(out, lambda folder: (folder / "index.html").write_text("v1", encoding="utf-8"))
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask          # not mkdtemp's private 0700
+    out.chmod(0o750)
+    publish(out, lambda folder: (folder / "index.html").write_text("v2", encoding="utf-8"))
+    assert out.stat().st_mode & 0o777 == 0o750
+
+
 def test_a_crash_between_the_fallback_renames_is_repaired_by_the_next_publication(tmp_path):
     out = tmp_path / "sitio"
     publish(out, lambda folder: (folder / "index.html").write_text("v1", encoding="utf-8"))

@@ -27,8 +27,15 @@ class PublishError(OSError):
 
 
 def publish(out_dir: Path, build: Callable[[Path], object]) -> Path:
-    """Run `build(folder)` on a fresh folder beside `out_dir`, then make it `out_dir` in one step."""
-    out_dir = Path(out_dir)
+    """Run `build(folder)` on a fresh folder beside `out_dir`, then make it `out_dir` in one step.
+
+    A symlinked `out_dir` is published where it points (the link keeps working). A mount point cannot be
+    renamed, so there the new publication is built inside it and moved in entry by entry: each entry
+    atomically, the whole not, and other entries of the volume (lost+found, the operator's files) are left
+    alone (docs/operations.md)."""
+    out_dir = Path(os.path.realpath(out_dir))
+    if out_dir.is_dir() and os.path.ismount(out_dir):
+        return _publish_into_mount(out_dir, build)
     parent = out_dir.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -48,6 +55,33 @@ def publish(out_dir: Path, build: Callable[[Path], object]) -> Path:
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return out_dir
+
+
+def _publish_into_mount(out_dir: Path, build: Callable[[Path], object]) -> Path:
+    for stale in out_dir.glob(".staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
+        staging.chmod(_folder_mode(out_dir))
+    except OSError as exc:
+        raise PublishError(exc.errno, f"no se puede escribir en {out_dir}: {exc.strerror or exc}") from None
+    try:
+        build(staging)
+        for entry in sorted(staging.iterdir()):
+            target = out_dir / entry.name
+            if target.is_dir() and not target.is_symlink():
+                aside = out_dir / f".old-{entry.name}"
+                shutil.rmtree(aside, ignore_errors=True)
+                target.rename(aside)
+                entry.rename(target)
+                shutil.rmtree(aside, ignore_errors=True)
+            else:
+                os.replace(entry, target)
+    except OSError as exc:
+        raise PublishError(exc.errno, f"no se pudo publicar en {out_dir}: {exc.strerror or exc}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return out_dir
 
 

@@ -125,6 +125,38 @@ def test_the_published_folder_is_readable_like_any_other_and_keeps_its_permissio
     assert out.stat().st_mode & 0o777 == 0o750
 
 
+def test_a_symlinked_or_mounted_report_folder_is_published_in_place(tmp_path):
+    real = tmp_path / "disco" / "reportes"
+    real.mkdir(parents=True)
+    link = tmp_path / "reportes"
+    link.symlink_to(real)
+    publish(link, lambda folder: (folder / "index.html").write_text("v1", encoding="utf-8"))
+    assert link.is_symlink() and (link / "index.html").read_text(encoding="utf-8") == "v1"
+
+    mount = tmp_path / "montado"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    try:
+        (mount / "lost+found").mkdir()
+        (mount / "m").mkdir()
+        (mount / "m" / "1.html").write_text("v1", encoding="utf-8")
+        (mount / "m" / "borrado.html").write_text("un municipio que ya no está", encoding="utf-8")
+
+        def build(folder: Path) -> None:
+            (folder / "m").mkdir()
+            (folder / "m" / "1.html").write_text("v2", encoding="utf-8")
+            (folder / "index.html").write_text("v2", encoding="utf-8")
+
+        publish(mount, build)
+        assert sorted(p.name for p in mount.iterdir()) == ["index.html", "lost+found", "m"]
+        assert sorted(p.name for p in (mount / "m").iterdir()) == ["1.html"]
+        assert (mount / "m" / "1.html").read_text(encoding="utf-8") == "v2"
+    finally:
+        subprocess.run(["umount", str(mount)], capture_output=True)
+
+
 def test_a_crash_between_the_fallback_renames_is_repaired_by_the_next_publication(tmp_path):
     out = tmp_path / "sitio"
     publish(out, lambda folder: (folder / "index.html").write_text("v1", encoding="utf-8"))

@@ -34,6 +34,8 @@ def publish(out_dir: Path, build: Callable[[Path], object]) -> Path:
     atomically, the whole not, and other entries of the volume (lost+found, the operator's files) are left
     alone (docs/operations.md)."""
     out_dir = Path(os.path.realpath(out_dir))
+    if out_dir.exists() and not out_dir.is_dir():
+        raise PublishError(20, f"{out_dir} existe y no es una carpeta: no se publica encima de un archivo")
     if out_dir.is_dir() and os.path.ismount(out_dir):
         return _publish_into_mount(out_dir, build)
     parent = out_dir.parent

@@ -157,6 +157,14 @@ def test_a_symlinked_or_mounted_report_folder_is_published_in_place(tmp_path):
         subprocess.run(["umount", str(mount)], capture_output=True)
 
 
+def test_a_file_where_the_folder_should_be_is_refused_and_kept(tmp_path):
+    out = tmp_path / "reportes"
+    out.write_text("notas del auditor", encoding="utf-8")
+    with pytest.raises(OSError, match="no es una carpeta"):
+        publish(out, lambda folder: (folder / "index.html").write_text("v1", encoding="utf-8"))
+    assert out.read_text(encoding="utf-8") == "notas del auditor"
+
+
 def test_a_crash_between_the_fallback_renames_is_repaired_by_the_next_publication(tmp_path):
     out = tmp_path / "sitio"
     publish(out, lambda folder: (folder / "index.html").write_text("v1", encoding="utf-8"))

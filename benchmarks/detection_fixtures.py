@@ -2,9 +2,9 @@
 
     python -m benchmarks.detection_fixtures
 
-Each case is read in-process (no network), as tests/detection_sites.py reads it, and every detection the audit
-would count is compared with the case's labels: false positives, false negatives, sections not reachable from
-the home page, contact e-mails, collections. The script only uses interfaces that older versions of the code
+Each case is read in-process (no network; tests/unit/test_detection_fixtures.py reads the cases the same
+way), and every detection the audit would count is compared with the case's labels: false positives, false
+negatives, sections not reachable from the home page, contact e-mails, collections. The script only uses interfaces that older versions of the code
 also had, so the same file shows how an earlier commit did on the same fixtures:
 
     git worktree add /tmp/antes 8be11c6
@@ -17,6 +17,7 @@ import inspect
 import json
 import sys
 from collections import deque
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -44,7 +45,24 @@ def _counted(signal) -> bool:
     return counted(signal)
 
 
-def _file_for(case: str, url: str) -> Path | None:
+CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "labels.yaml").exists())
+
+
+@dataclass
+class FixtureSite:
+    """What reading one case gave: its labels, its base URL and the finalized signals."""
+
+    labels: dict
+    base: str
+    signals: list
+
+
+def load_labels(case: str) -> dict:
+    return yaml.safe_load((FIXTURES / case / "labels.yaml").read_text(encoding="utf-8"))
+
+
+def file_for(case: str, url: str) -> Path | None:
+    """The file that answers a URL of the case's site (directory URLs map to their index), else None."""
     root = FIXTURES / case / "site"
     path = unquote(urlsplit(url).path.lstrip("/"))
     candidate = root / path
@@ -66,9 +84,10 @@ def _context(url: str, hosts: frozenset[str], depth: int, labels: dict) -> PageC
     return PageContext(**fields)
 
 
-def crawl(case: str) -> tuple[dict, str, list]:
-    """(labels, base URL, finalized signals) of one case."""
-    labels = yaml.safe_load((FIXTURES / case / "labels.yaml").read_text(encoding="utf-8"))
+def crawl(case: str) -> FixtureSite:
+    """Read one case breadth-first from its entry (links and JS-loader targets, files skipped), extract every page
+    and finalize the site's signals (with the pages' facts, where the code takes them)."""
+    labels = load_labels(case)
     base = f"https://{labels['host']}"
     hosts = frozenset({labels["host"]})
     statuses = labels.get("status") or {}
@@ -79,7 +98,7 @@ def crawl(case: str) -> tuple[dict, str, list]:
         if urlsplit(url).path in statuses:
             pages[urls.canonical(url)] = {"status": statuses[urlsplit(url).path], "role": None}
             continue
-        found = _file_for(case, url)
+        found = file_for(case, url)
         if found is None:
             continue
         html = found.read_bytes()
@@ -98,13 +117,14 @@ def crawl(case: str) -> tuple[dict, str, list]:
                 seen.add(target)
                 queue.append((target, depth + 1))
     if "pages" in inspect.signature(finalize_site).parameters:
-        return labels, base, finalize_site(raw, pages)
-    return labels, base, finalize_site(raw)
+        return FixtureSite(labels, base, finalize_site(raw, pages))
+    return FixtureSite(labels, base, finalize_site(raw))
 
 
 def problems(case: str) -> list[str]:
     """What the code gets wrong on one case."""
-    labels, base, signals = crawl(case)
+    site = crawl(case)
+    labels, base, signals = site.labels, site.base, site.signals
     out = []
     for kind in KINDS:
         if kind not in labels["signals"]:
@@ -120,7 +140,7 @@ def problems(case: str) -> list[str]:
             keys = {label_key(entry[f], base, entry.get("page")) for f in ("url", "action") if entry.get(f)}
             hits = [s for s in mine if any(_matches(kind, urls.canonical(x), k)
                                            for x in (s.url, s.found_on) for k in keys)]
-            if not hits and _file_for(case, urls.resolve(base + "/", entry["url"].lstrip("/")) or "") is not None:
+            if not hits and file_for(case, urls.resolve(base + "/", entry["url"].lstrip("/")) or "") is not None:
                 out.append(f"FN {kind}: {entry['url']}")
             elif hits and entry.get("on_home") and not any(h.on_home for h in hits):
                 out.append(f"NOT-ON-HOME {kind}: {entry['url']}")
@@ -138,9 +158,8 @@ def problems(case: str) -> list[str]:
 
 
 def main() -> int:
-    cases = sorted(p.name for p in FIXTURES.iterdir() if (p / "labels.yaml").exists())
-    report: dict[str, Any] = {case: problems(case) for case in cases}
-    json.dump({"cases": len(cases), "failing": sum(1 for v in report.values() if v), "problems": report},
+    report: dict[str, Any] = {case: problems(case) for case in CASES}
+    json.dump({"cases": len(CASES), "failing": sum(1 for v in report.values() if v), "problems": report},
               sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0

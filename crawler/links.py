@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from w3lib.url import canonicalize_url
 
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
+from crawler.extract.placement import REFERENCE_REGIONS
 from crawler.extract.text import fold
 
 # Link text / URL words that lead to what the audit needs; weights order the crawl frontier.
@@ -35,9 +36,6 @@ ARCHIVE_URL = re.compile(
     r"/(19|20)\d\d/(0?[1-9]|1[0-2])/|/(page|pagina|pag)/\d+|[?&](page|paged|pagina|pg|start|offset)=\d+|"
     r"/(tag|tags|etiqueta|etiquetas|category|categoria|author|autor|feed|amp)/|[?&](s|replytocom|share)=", re.I)
 ARCHIVE_PENALTY = 40
-# Where a link sits when what it leads to is somebody's text (a post, a related post, an author): such a page
-# holds no evidence an AIDH criterion reads beyond what the site's template already shows.
-REFERENCE_REGIONS = frozenset({"article_body", "teaser", "related", "byline", "comments", "share", "person"})
 # Files whose format and date a verdict can depend on (machine-readable data); documents and images are judged
 # by their link's extension alone.
 DATA_FILE_EXTENSIONS = frozenset(FILE_FORMATS)
@@ -118,9 +116,10 @@ POST_PAGE_ROLES = frozenset({"listing", "article", "person"})
 
 @lru_cache(maxsize=_CACHE)
 def carries_evidence(url: str, region: str = "", role: str = "") -> bool:
-    """Could the page behind this link hold evidence a criterion reads? Not a post reached from a teaser, an
-    article body, related posts or the body of a news listing, nor an archive page (pagination, tags, dated
-    posts, feeds)."""
+    """Could the page behind this link hold evidence a criterion reads? Not what a reference region leads to (a
+    post reached from a teaser, an article body or related posts: somebody's text, holding no evidence an AIDH
+    criterion reads beyond the site's template), nor the body of a news listing, nor an archive page
+    (pagination, tags, dated posts, feeds)."""
     if region in REFERENCE_REGIONS or (role in POST_PAGE_ROLES and region not in NAVIGATION_REGIONS):
         return False
     parts = urlsplit(url)

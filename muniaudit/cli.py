@@ -14,7 +14,6 @@ from rich.table import Table
 
 from muniaudit import __version__, service
 from muniaudit.monthly import EXIT_IO, EXIT_LOCKED
-from muniaudit.publish import PublishError
 from muniaudit.service import UserError
 
 console = Console(stderr=True, soft_wrap=True)
@@ -330,10 +329,7 @@ def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, 
         run_id = service.resolve_run(obj.engine, run_id)
     except UserError as exc:
         fail(str(exc))
-    try:
-        index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)
-    except PublishError as exc:
-        fail(str(exc), EXIT_IO)
+    index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)   # a PublishError is exit 6
     out.print(f"reportes escritos: {index}")
     for key in pdf_keys:
         page = out_dir / "m" / f"{key}.html"
@@ -439,25 +435,22 @@ def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, s
     except UserError as exc:
         fail(str(exc))
     label = label or monthly.default_label()
-    try:
-        with obj.writing("run"):
-            with session_scope(obj.engine) as session:
-                existing = monthly.find_run(session, label) if resume_run is None else None
-                existing_id, finished = (existing.id, existing.status == "finished") if existing else (None, False)
-            if existing_id is not None and finished and not force:
-                console.print(f"la corrida {label} (#{existing_id}) ya terminó: se reaudita y se regeneran reportes")
-                run_id = existing_id
-            else:
-                resume = resume_run if resume_run is not None else (existing_id if not force else None)
-                run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label, scrapyd_nodes,
-                                   warc_dir)
-            service.audit_run(obj.engine, run_id, loaded)
-            summary = monthly.summarise(obj.engine, run_id)
-            index = None
-            if summary.complete or partial:
-                index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete)
-    except PublishError as exc:
-        fail(str(exc), monthly.EXIT_IO)
+    with obj.writing("run"):
+        with session_scope(obj.engine) as session:
+            existing = monthly.find_run(session, label) if resume_run is None else None
+            existing_id, finished = (existing.id, existing.status == "finished") if existing else (None, False)
+        if existing_id is not None and finished and not force:
+            console.print(f"la corrida {label} (#{existing_id}) ya terminó: se reaudita y se regeneran reportes")
+            run_id = existing_id
+        else:
+            resume = resume_run if resume_run is not None else (existing_id if not force else None)
+            run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label, scrapyd_nodes,
+                               warc_dir)
+        service.audit_run(obj.engine, run_id, loaded)
+        summary = monthly.summarise(obj.engine, run_id)
+        index = None
+        if summary.complete or partial:
+            index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete)
     _print_run_summary(summary)
     if index is None:
         out.print(f"no se publicó nada: la publicación anterior en {out_dir} queda intacta "

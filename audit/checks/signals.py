@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from audit.checks.base import (
+    CONFIRMED,
     DEFAULT_MIN_CONFIDENCE,
     INCLUDE_REFERENCES,
     MIN_CONFIDENCE,
@@ -99,11 +100,12 @@ def _place(p: Mapping[str, Any]) -> str:
 
 
 def describe(signal: EvidenceSignal) -> str:
-    """'<url> (enlace en el menú; la página enlazada es un artículo o nota)' for a reason."""
+    """'<url> (enlace en el menú principal; destino: página de tipo artículo; confianza 0.45)' for a reason:
+    where the link sat, what its target was, why it was not confirmed, how sure the crawler is."""
     parts = [placement_words(signal.data)]
     if signal.data.get("target_role"):
         parts.append("destino: " + role_words(signal.data["target_role"]))
-    why = reason_words(signal.data) if signal.data.get("status") != "confirmed" else ""
+    why = reason_words(signal.data) if signal.data.get("status") != CONFIRMED else ""
     if why:
         parts.append(why)
     if isinstance(signal.data.get("confidence"), int | float):

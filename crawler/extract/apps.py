@@ -8,6 +8,7 @@ from crawler.extract import urls
 from crawler.extract.dom import Link, Page
 from crawler.extract.grading import CONFIRMED, REFERENCE, UNCONFIRMED, grade, placement_confidence
 from crawler.extract.ownership import Owner, names_municipality
+from crawler.extract.sections import locate
 from crawler.extract.text import fold
 from crawler.extract.types import Diagnostic, Signal
 
@@ -96,9 +97,8 @@ def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
             diagnostics.append(Diagnostic(KIND, link.url or "", page.ctx.url, reason,
                                           {"store": store, "app_id": app_id}))
             continue
-        placement = page.placement(link.el)
-        data = {"store": store, "app_id": app_id, "identity": f"{store}:{app_id}",
-                "placement": placement.describe(), "source_role": page.role.role}
+        data = {"store": store, "app_id": app_id, "identity": f"{store}:{app_id}"}
+        placement = locate(page, link.el, data)
         grade(data, status, min(confidence, placement_confidence(placement.region) + 0.1), reason,
               "link_in_" + placement.region)
         signals.append(Signal(KIND, urls.without_fragment(link.url or ""), page.ctx.url, page.ctx.is_home, data,

@@ -60,14 +60,11 @@ def _emails(page: Page) -> list[tuple[str, str]]:
     for match in _EMAIL_RE.finditer(text):
         if _is_real_email(*match.groups()):
             found.setdefault(match.group(0).lower(), "text")
-    for address in cloudflare_emails(page):
+    for address, how in [*((a, "cdn_obfuscated") for a in cloudflare_emails(page)),
+                         *((unquote(a).strip(), "script") for a in visitor_mailtos(page))]:
         match = _EMAIL_RE.fullmatch(address)
         if match and _is_real_email(*match.groups()):
-            found.setdefault(address.lower(), "cdn_obfuscated")
-    for address in visitor_mailtos(page):
-        match = _EMAIL_RE.fullmatch(unquote(address).strip())
-        if match and _is_real_email(*match.groups()):
-            found.setdefault(match.group(0).lower(), "script")
+            found.setdefault(match.group(0).lower(), how)
     for shown in visitor_texts(page):
         for match in _EMAIL_RE.finditer(shown):
             if _is_real_email(*match.groups()):

@@ -86,11 +86,6 @@ class Owner:
         return tuple(dict.fromkeys(name_keys(self.name) + tuple(
             k for k in labels if len(k) >= 5 and k not in _GENERIC_WORDS and not k.isdigit())))
 
-    @property
-    def state_key(self) -> str:
-        """Folded state name ('' when unknown)."""
-        return fold(self.state)
-
 
 @dataclass(frozen=True)
 class Ownership:

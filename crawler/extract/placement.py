@@ -62,10 +62,6 @@ class Placement:
     region: str      # menu, header, footer, sidebar, site_block, home, article_body, byline, comments, ...
 
     @property
-    def is_navigation(self) -> bool:
-        return self.zone == NAVIGATION
-
-    @property
     def is_reference(self) -> bool:
         """Inside an article, a byline, comments, related posts or a person's card: a reference, not an offer."""
         return self.zone == CONTENT and self.region in REFERENCE_REGIONS

@@ -25,9 +25,8 @@ from crawler.extract.text import fold
 
 HOME, HUB, DATASET_LISTING, DOCUMENT_LIST = "home", "hub", "dataset_listing", "document_list"
 ARTICLE, LISTING, FORM, PERSON, ERROR, PAGE = "article", "listing", "form", "person", "error", "page"
-ROLES = (HOME, HUB, DATASET_LISTING, DOCUMENT_LIST, ARTICLE, LISTING, FORM, PERSON, ERROR, PAGE)
-# Roles whose page can be a section (a place the site offers), and roles that never can.
-SECTION_ROLES = frozenset({HUB, DATASET_LISTING, DOCUMENT_LIST, PAGE, FORM})
+ROLES = (HOME, HUB, DATASET_LISTING, DOCUMENT_LIST, ARTICLE, LISTING, FORM, PERSON, ERROR, PAGE)   # = export schema
+# Roles whose page is never a section, whatever link words lead to it.
 NOT_SECTION_ROLES = frozenset({HOME, ARTICLE, LISTING, PERSON, ERROR})
 
 _ERROR_TITLE = re.compile(
@@ -85,9 +84,6 @@ class PageRole:
     role: str
     rule: str
     features: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"role": self.role, "rule": self.rule, "features": dict(self.features)}
 
 
 def classify(page: Page) -> PageRole:

@@ -10,12 +10,21 @@ from crawler.extract.dom import Element, Link, Page, class_names, first_below
 from crawler.extract.grading import CANDIDATE, CONFIRMED, REFERENCE, grade, placement_confidence
 from crawler.extract.ownership import OWN, url_ownership
 from crawler.extract.pagekind import is_data_section, url_words
+from crawler.extract.placement import Placement
 from crawler.extract.roles import ARTICLE, ERROR, LISTING, PERSON
 from crawler.extract.text import fold, has_fuzzy_word, squash
 from crawler.extract.types import Diagnostic, Signal
 
 # Pages whose body is somebody's text: links in their content are references, not the site's offer.
 CONTENT_ROLES = frozenset({ARTICLE, LISTING, PERSON, ERROR})
+
+
+def locate(page: Page, el: Element, data: dict) -> Placement:
+    """Record where the element sits and what its page is in a detection's data; returns the placement."""
+    placement = page.placement(el)
+    data["placement"] = placement.describe()
+    data["source_role"] = page.role.role
+    return placement
 
 
 def offered(page: Page, el: Element) -> bool:
@@ -27,9 +36,7 @@ def offered(page: Page, el: Element) -> bool:
 
 def graded_tool(page: Page, el: Element, data: dict) -> dict:
     """data of a tool found at el, with its placement, the page's role, status and confidence."""
-    placement = page.placement(el)
-    data["placement"] = placement.describe()
-    data["source_role"] = page.role.role
+    placement = locate(page, el, data)
     return grade(data, CONFIRMED, placement_confidence(placement.region), "link_in_" + placement.region)
 
 IMAGE_EXTS = frozenset({"jpg", "jpeg", "png", "gif", "webp", "svg", "bmp", "tif", "tiff", "ico"})
@@ -113,11 +120,9 @@ def _signal(page: Page, kind: str, link: Link, data: dict, identity: str | None 
 def _proposal(page: Page, kind: str, link: Link, data: dict) -> tuple[Signal | None, Diagnostic | None]:
     """Grade a link that proposes a section: a reference in content is a diagnostic, an off-site target is
     judged by its ownership, an own page is a candidate the site-level step confirms by the page itself."""
-    placement = page.placement(link.el)
-    data["placement"] = placement.describe()
-    data["source_role"] = page.role.role
+    placement = locate(page, link.el, data)
     url = link.url or ""
-    if placement.is_reference or (placement.zone == "content" and page.role.role in CONTENT_ROLES):
+    if not offered(page, link.el):
         return None, Diagnostic(kind, url, page.ctx.url, "in_content",
                                 {"label": link.label[:80], "placement": placement.describe(),
                                  "source_role": page.role.role})

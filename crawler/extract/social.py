@@ -11,7 +11,7 @@ from crawler.extract.dom import Element, Link, Page, class_names
 from crawler.extract.grading import CONFIRMED, grade, placement_confidence
 from crawler.extract.ownership import names_municipality
 from crawler.extract.roles import CARGO
-from crawler.extract.sections import offered
+from crawler.extract.sections import locate, offered
 from crawler.extract.text import fold, squash
 from crawler.extract.types import Diagnostic, Signal
 
@@ -268,9 +268,7 @@ def _accept(page: Page, el: Element, raw: str, url: str | None, via: str, label:
 
 def _grade_account(page: Page, el: Element, account: Account, named: bool, data: dict) -> None:
     """Placement, ownership evidence and confidence of an accepted account."""
-    placement = page.placement(el)
-    data["placement"] = placement.describe()
-    data["source_role"] = page.role.role
+    placement = locate(page, el, data)
     confidence = placement_confidence(placement.region)
     reasons = ["link_in_" + placement.region]
     owner = page.owner

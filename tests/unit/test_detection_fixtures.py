@@ -9,10 +9,10 @@ import pytest
 from audit.checks.data import collections_of
 from audit.evidence import EvidenceSignal
 from benchmarks.accuracy import _matches, label_key
+from benchmarks.detection_fixtures import CASES, crawl, file_for, load_labels
 from crawler.extract import urls
 from crawler.extract.grading import REFERENCE
 from crawler.extract.site import counted
-from tests.detection_sites import CASES, crawl, file_for, load_labels
 
 KINDS = ("social_profile", "mobile_app", "open_data_section", "transparency_section", "video_channel",
          "participation", "citizen_report_tool", "communication_tool", "mayor_profile")

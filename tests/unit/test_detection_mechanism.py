@@ -188,3 +188,15 @@ def test_home_tiles_written_as_articles_are_navigation_and_news_teasers_are_not(
                 '</p></article></section>')
     parsed = parse(html, ctx(HOME, home=True))
     assert [parsed.placement(link.el).describe() for link in parsed.links] == ["navigation/home", "content/teaser"]
+
+
+def test_the_export_schema_knows_every_page_role_and_placement_zone():
+    import json
+    from pathlib import Path
+
+    from crawler.extract.roles import ROLES
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "reports/schema/export.schema.json").read_text())
+    crawl = schema["$defs"]["municipality"]["properties"]["crawl"]["properties"]
+    assert set(crawl["page_roles"]["propertyNames"]["enum"]) == set(ROLES)
+    assert set(schema["$defs"]["signal"]["properties"]["source_role"]["enum"]) == set(ROLES)

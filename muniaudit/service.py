@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
+from audit.describe import WHO_WORDS, describe_check, partial_words, who_decides
 from muniaudit import __version__
 from store.db import make_engine, session_scope
 from store.documents import build_document
@@ -161,6 +162,16 @@ def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str
     return out_dir / "index.html"
 
 
+def _rule_fields(criterion, lang: str) -> dict:
+    """Methodology fields generated from the check (issue #12, pages): the rule, who decides, partial credit."""
+    steps = [(s.min, s.credit) for s in criterion.partial.steps]
+    return {"rule": describe_check(criterion.check.name, criterion.check.params, lang),
+            "who": WHO_WORDS[who_decides(criterion.mode, criterion.check.name)][lang],
+            "needs_person": who_decides(criterion.mode, criterion.check.name) != "never"
+            and criterion.mode != "informative",
+            "partial": partial_words(criterion.partial.rule, steps, lang), "requires": list(criterion.requires)}
+
+
 def rubric_for_report(rubric, lang: str = "es") -> dict:
     """The rubric as a plain dict in one language, for the methodology page."""
     def text(t):
@@ -171,7 +182,8 @@ def rubric_for_report(rubric, lang: str = "es") -> dict:
         "categories": [{"id": c.id, "title": text(c.title), "weight": c.weight} for c in rubric.categories],
         "criteria": [{"id": c.id, "ref": c.ref, "category": c.category, "title": text(c.title), "why": text(c.why),
                       "how_to_fix": text(c.how_to_fix), "basis": text(c.basis.text), "basis_type": c.basis.type,
-                      "points": c.points, "mode": c.mode, "check": c.check.name} for c in rubric.criteria],
+                      "points": c.points, "mode": c.mode, "check": c.check.name, **_rule_fields(c, lang)}
+                     for c in rubric.criteria],
         "caps": [{"id": k.id, "criterion": k.criterion, "max": k.max, "scope": k.scope, "reason": text(k.reason)}
                  for k in rubric.caps],
     }

@@ -172,6 +172,31 @@ def _rule_fields(criterion, lang: str) -> dict:
             "partial": partial_words(criterion.partial.rule, steps, lang), "requires": list(criterion.requires)}
 
 
+CALIBRATION_ANCHORS = {   # AIDH 2016 findings (docs/calibration.md): (profile, finding es, finding en, bound)
+    "aidh-2016": [
+        ("tlajomulco_2016", "Tlajomulco de Zúñiga obtuvo 91 en la AIDH 2016", "Tlajomulco de Zúñiga scored 91 in AIDH 2016",
+         "= 91"),
+        ("social_only", "Un sitio con obligaciones de transparencia, redes sociales y video pero sin apartado de datos "
+                        "obtuvo 27 o menos", "A site with transparency obligations, social media and video but no "
+                        "data section scored 27 or less", "≤ 27"),
+        ("everything_but_data_section", "Lo mejor que logra un sitio sin apartado de datos abiertos",
+         "The best a site without an open-data section can do", "≤ 27"),
+    ],
+}
+
+
+def calibration_anchors(rubric, lang: str = "es") -> list[dict]:
+    """The rubric scored on the reference profiles of audit.calibration, now (so the page cannot drift)."""
+    from audit import calibration  # imported when used, like audit.engine above
+    from audit.engine import score
+    out = []
+    for profile, es, en, bound in CALIBRATION_ANCHORS.get(rubric.id, []):
+        result = score(rubric, getattr(calibration, profile)())
+        out.append({"profile": profile, "finding": en if lang == "en" else es, "expected": bound,
+                    "score": result.score})
+    return out
+
+
 def rubric_for_report(rubric, lang: str = "es") -> dict:
     """The rubric as a plain dict in one language, for the methodology page."""
     def text(t):
@@ -186,5 +211,6 @@ def rubric_for_report(rubric, lang: str = "es") -> dict:
                      for c in rubric.criteria],
         "caps": [{"id": k.id, "criterion": k.criterion, "max": k.max, "scope": k.scope, "reason": text(k.reason)}
                  for k in rubric.caps],
+        "calibration": calibration_anchors(rubric, lang),
     }
 

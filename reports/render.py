@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from reports import exports, i18n
+from reports import charts, exports, geo, i18n, uncertainty
 from reports.pdf import ChromiumNotFound, render_pdf  # noqa: F401  (re-exported)
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -191,7 +191,11 @@ def rubric_outline(rubric: dict | None, doc: dict, lang: str) -> dict:
                 "description": _text(_first(c, "description", "question", "check_description"), lang),
                 "why": _text(_first(c, "why", "why_it_matters", "rationale"), lang),
                 "how_to_fix": _text(_first(c, "how_to_fix", "fix", "remedy", "recommendation"), lang),
-                "sources": _sources(_first(c, "sources", "source"), lang)}
+                "sources": _sources(_first(c, "sources", "source"), lang),
+                # generated from the check (audit.describe via rubric_for_report): the rule, who decides
+                "rule": _text(c.get("rule"), lang), "who": _text(c.get("who"), lang),
+                "needs_person": bool(c.get("needs_person")), "partial": _text(c.get("partial"), lang),
+                "requires": _listify(c.get("requires"))}
 
     cats = []
     for cat in raw_cats:
@@ -305,11 +309,15 @@ def _changes(now: dict, prev: dict | None) -> dict | None:
             "prev_status": prev.get("score_status")}
 
 
-def _row(m: dict) -> dict:
-    """What a ranking table needs of a municipality."""
+def _row(m: dict, browser: bool | None = None) -> dict:
+    """What a ranking table needs of a municipality, with the range its pending points allow and their causes
+    (`browser` is the run's run.browser.available, when the document records it)."""
     score = m.get("score")
     available = score is not None and m.get("score_status") not in UNAVAILABLE
-    return {"cvegeo": m["cvegeo"], "name": m["name"], "state": m["state"], "state_code": m["state_code"],
+    _, upper = uncertainty.score_range(m) if available else (None, None)
+    return {"upper": upper, "causes": uncertainty.pending_causes(m, browser) if available else {},
+            "gaps": uncertainty.crawl_gaps(m, browser),
+            "cvegeo": m["cvegeo"], "name": m["name"], "state": m["state"], "state_code": m["state_code"],
             "population": m.get("population"), "pop_band": pop_band_index(m.get("population")),
             "score": score if available else None, "band": band_index(score) if available else None,
             "status": m.get("score_status"), "pending": m.get("pending_points") or 0,
@@ -347,7 +355,8 @@ def histogram(rows: list[dict]) -> dict:
     for r in rows:
         if r["score"] is not None:
             bins[min(int(r["score"] // 10), 9)] += 1
-    return {"bins": bins, "max": max(bins) or 1, "unscored": sum(r["score"] is None for r in rows)}
+    hist = {"bins": bins, "max": max(bins) or 1, "unscored": sum(r["score"] is None for r in rows)}
+    return {**hist, "chart": charts.histogram_chart(hist)}
 
 
 def _criterion_view(c: dict, rubric_crit: dict | None) -> dict:

@@ -241,6 +241,56 @@ EN: dict[str, str] = {
     "Fecha de captura de la primera evidencia.": "Capture date of the first evidence item.",
     # comparison
     "Comparación de municipios": "Comparison of municipalities", "Puntaje total": "Total score",
+    # ---- issue #12, part "pages": uncertainty, charts, map, methodology rules ----
+    "Puntos pendientes": "Pending points", "{cause}: {p}": "{cause}: {p}", "hasta {u}": "up to {u}",
+    "revisión humana": "human review", "rastreo parcial": "partial crawl",
+    "sin navegador: páginas con JavaScript no vistas": "no browser: JavaScript pages not seen",
+    "páginas con JavaScript sin renderizar (límite del navegador)": "JavaScript pages not rendered (browser budget)",
+    "páginas bloqueadas": "blocked pages", "no verificable": "could not be checked",
+    "«23, hasta 84»: 23 puntos decididos; los puntos aún pendientes podrían llevar el puntaje hasta 84. Bajo el "
+    "nombre se dice por qué están pendientes.":
+        "“23, up to 84”: 23 points decided; the points still pending could take the score up to 84. Under the name "
+        "it says why they are pending.",
+    "{n} hab.": "pop. {n}",
+    "Puntaje decidido {s}; con los puntos pendientes, hasta {u}.": "Decided score {s}; with the pending points, up to {u}.",
+    "enviado a revisión humana": "sent to human review",
+    "Corrida sin navegador.": "Run without a browser.",
+    "El rastreo de esta corrida se hizo sin navegador (Chromium no disponible): las páginas que sólo funcionan con "
+    "JavaScript no se vieron.":
+        "This run was crawled without a browser (Chromium not available): pages that only work with JavaScript "
+        "were not seen.",
+    "Municipios con páginas que requieren JavaScript y no se vieron: {n}. Los puntos que dependen de ellas quedan "
+    "pendientes, no en 0, y su puntaje puede subir.":
+        "Municipalities with pages that need JavaScript and were not seen: {n}. The points that depend on them stay "
+        "pending, not 0, and their score may rise.",
+    "Mapa: promedio por estado": "Map: average by state",
+    "Promedio de puntaje por estado; la tabla «Por estado» tiene los mismos datos.":
+        "Average score by state; the “By state” table has the same data.",
+    "promedio {m}; evaluados: {s} de {n}": "average {m}; assessed: {s} of {n}", "sin datos": "no data",
+    "Color según el promedio de los municipios evaluados de cada estado.":
+        "Colour by the average of each state's assessed municipalities.",
+    "Evolución mes a mes": "Month over month",
+    "Proporción de municipios por nivel de puntaje en cada corrida": "Share of municipalities by score level in each run",
+    "Cada columna es una corrida: la proporción de municipios evaluados en cada nivel.":
+        "Each column is a run: the share of assessed municipalities at each level.",
+    "Ver la tabla de la evolución": "Show the table of the trend", "Corrida": "Run", "Mediana": "Median",
+    "Cuartiles": "Quartiles", "Sin puntaje": "No score",
+    "Qué cumplen los municipios": "What municipalities meet",
+    "Qué cumplen los municipios de {state}": "What the municipalities of {state} meet",
+    "cumplen: {met} de {n}": "met: {met} of {n}", "{share}% cumple ({met} de {n})": "{share}% met ({met} of {n})",
+    "en parte: {n}": "partly: {n}", "pendientes: {n}": "pending: {n}",
+    "Proporción de municipios evaluados que cumplen cada criterio. Los sitios que no pudieron evaluarse no cuentan.":
+        "Share of assessed municipalities that meet each criterion. Sites that could not be assessed do not count.",
+    "Regla": "Rule", "Requiere": "Requires", "Topes": "Caps", "total": "total",
+    "de la categoría {c}": "of category {c}",
+    "Si «{criterion}» no se cumple, el puntaje {scope} no pasa de {max}.":
+        "If “{criterion}” is not met, the {scope} score cannot exceed {max}.",
+    "Calibración": "Calibration", "Hallazgo": "Finding", "Esperado": "Expected", "Esta rúbrica": "This rubric",
+    "Los pesos se calibraron contra los hallazgos publicados de la AIDH 2016. Estos son los puntajes que da esta "
+    "rúbrica a los perfiles de referencia, calculados al generar el sitio:":
+        "The weights were calibrated against the published AIDH 2016 findings. These are the scores this rubric "
+        "gives the reference profiles, computed when the site was generated:",
+    "Criterios que necesitan a una persona": "Criteria that need a person",
 }
 
 CATALOGUES = {"es": {}, "en": EN}

@@ -168,12 +168,14 @@ def rubric_outline(rubric: dict | None, doc: dict, lang: str) -> dict:
                                                       "max_points": None, "description": "", "criteria": {}})
                 cat["criteria"].setdefault(c["id"], {"id": c["id"], "title": c.get("title", c["id"]),
                                                      "points": c["max_points"], "mode": c.get("mode"),
-                                                     "description": "", "why": "", "how_to_fix": "", "sources": []})
+                                                     "description": "", "why": "", "how_to_fix": "", "sources": [],
+                                                     "rule": "", "who": "", "needs_person": False, "partial": "",
+                                                     "requires": []})
         for cat in cats.values():
             cat["criteria"] = list(cat["criteria"].values())
         return {"id": meta.get("id"), "version": meta.get("version"), "title": meta.get("title"),
                 "description": "", "categories": list(cats.values()), "sources": [], "limits": [],
-                "from_rubric": False}
+                "caps": [], "calibration": [], "from_rubric": False}
 
     raw_cats = rubric.get("categories") or []
     if isinstance(raw_cats, dict):
@@ -209,6 +211,12 @@ def rubric_outline(rubric: dict | None, doc: dict, lang: str) -> dict:
             "sources": _sources(_first(rubric, "sources", "source", "references"), lang),
             "limits": [_text(x, lang) for x in _listify(_first(rubric, "limits", "limitations",
                                                                   "automation_limits"))],
+            "caps": [{"id": k.get("id"), "criterion": k.get("criterion"), "max": k.get("max"),
+                      "scope": k.get("scope", "total"), "reason": _text(k.get("reason"), lang),
+                      "criterion_title": next((c["title"] for cat in cats for c in cat["criteria"]
+                                               if c["id"] == k.get("criterion")), k.get("criterion"))}
+                     for k in _listify(rubric.get("caps")) if isinstance(k, dict)],
+            "calibration": [a for a in _listify(rubric.get("calibration")) if isinstance(a, dict)],
             "from_rubric": True}
 
 
@@ -222,7 +230,7 @@ def _environment() -> jinja2.Environment:
     env.globals.update(ext_link=ext_link, BANDS=BANDS, POP_BANDS=POP_BANDS, GROUPS=GROUPS, band_index=band_index,
                        UNAVAILABLE=UNAVAILABLE, SCORE_STATUS=i18n.SCORE_STATUS, CRIT_STATUS=i18n.CRIT_STATUS,
                        CRAWL_STATUS=i18n.CRAWL_STATUS, MODE=i18n.MODE, SIGNAL_KIND=i18n.SIGNAL_KIND,
-                       PLACEMENT=i18n.PLACEMENT, PAGE_ROLE=i18n.PAGE_ROLE)
+                       PLACEMENT=i18n.PLACEMENT, PAGE_ROLE=i18n.PAGE_ROLE, CAUSES=uncertainty.CAUSES)
     return env
 
 
@@ -447,7 +455,8 @@ def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: Ite
     prev_rubric = history.previous.get("rubric", {}).get("hash") if history else None
     rubric_changed = bool(history) and prev_rubric != document.get("rubric", {}).get("hash")
 
-    rows = [_row(m) for m in munis]
+    browser = uncertainty.browser_available(document)
+    rows = [_row(m, browser) for m in munis]
     for r in rows:
         prev = previous.get(r["cvegeo"])
         if prev and r["score"] is not None and prev.get("score") is not None:
@@ -465,11 +474,19 @@ def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: Ite
     w = _Writer(out_dir, lang, {**_common(document, lang), "states": state_list, "rubric_changed": rubric_changed,
                                 "has_history": bool(history)})
     movers = sorted((r for r in rows if r["delta"]), key=lambda r: -abs(r["delta"]))[:10]
+    # Pictures (issue #12, pages): criterion shares, score trend, state map.
+    order = [(c["id"], c["title"]) for cat in outline["categories"] for c in cat["criteria"]]
+    munis_by_state: dict[str, list] = defaultdict(list)
+    for m in munis:
+        munis_by_state[m["state_code"]].append(m)
     index = w.write("index", "index.html", rows=rows, hist=histogram(rows), movers=movers,
-                    total=len(rows), scored=sum(r["score"] is not None for r in rows))
+                    total=len(rows), scored=sum(r["score"] is not None for r in rows),
+                    shares=charts.criterion_shares(munis, order),
+                    trend=charts.score_trend(dates, [*history.scores, {r["cvegeo"]: r["score"] for r in rows}]),
+                    state_map=geo.state_map(state_list), no_browser=uncertainty.run_without_browser(document))
     for st in state_list:
         w.write("state", f"estados/{st['code']}.html", state=st, rows=st["rows"], hist=histogram(st["rows"]),
-                total=len(rows))
+                total=len(rows), shares=charts.criterion_shares(munis_by_state[st["code"]], order))
     ranked = sum(r["rank_national"] is not None for r in rows)
     crit_index = {c["id"]: c for cat in outline["categories"] for c in cat["criteria"]}
     for m in munis:
@@ -513,5 +530,6 @@ def render_comparison(document: dict, cvegeos: list[str], out_path: Path, lang: 
     copy_static(out_path.parent)
     w = _Writer(out_path.parent, lang, {**_common(document, lang), "states": [], "rubric_changed": False,
                                         "has_history": False})
-    return w.write("compare", out_path.name, munis=[_row(m) for m in chosen], lines=lines,
+    browser = uncertainty.browser_available(document)
+    return w.write("compare", out_path.name, munis=[_row(m, browser) for m in chosen], lines=lines,
                    cat_titles=cat_titles, full=chosen)

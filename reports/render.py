@@ -357,6 +357,15 @@ def _prepare(doc: dict) -> list[dict]:
     return munis
 
 
+def _criterion_order(outline: dict, munis: list[dict]) -> list[tuple[str, str]]:
+    """(id, title) of every criterion: the rubric's order first, then any the document has that it lacks."""
+    order = {c["id"]: c["title"] for cat in outline["categories"] for c in cat["criteria"]}
+    for m in munis:
+        for c in m.get("criteria") or []:
+            order.setdefault(c["id"], c.get("title") or c["id"])
+    return list(order.items())
+
+
 def histogram(rows: list[dict]) -> dict:
     """Counts per 10-point bin (100 goes into the last bin) plus how many could not be scored."""
     bins = [0] * 10
@@ -475,7 +484,7 @@ def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: Ite
                                 "has_history": bool(history)})
     movers = sorted((r for r in rows if r["delta"]), key=lambda r: -abs(r["delta"]))[:10]
     # Pictures (issue #12, pages): criterion shares, score trend, state map.
-    order = [(c["id"], c["title"]) for cat in outline["categories"] for c in cat["criteria"]]
+    order = _criterion_order(outline, munis)
     munis_by_state: dict[str, list] = defaultdict(list)
     for m in munis:
         munis_by_state[m["state_code"]].append(m)

@@ -42,7 +42,8 @@
     var section = table.closest("section");
     var count = section && section.querySelector("[data-count]");
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
-    var names = rows.map(function (r) { return fold(r.cells[1].textContent); });
+    // The name cell also holds the state and the pending causes: search the name only.
+    var names = rows.map(function (r) { var a = r.cells[1].querySelector("a"); return fold((a || r.cells[1]).textContent); });
     function apply() {
       var f = {};
       Array.prototype.forEach.call(controls, function (c) { f[c.getAttribute("data-filter")] = c.value; });

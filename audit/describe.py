@@ -32,6 +32,8 @@ ASKS_PERSON = {
     "has_signal": "unsure", "signal_on_home": "unsure", "count_signals": "unsure", "readability": "proposes",
     "processed_data": "proposes", "social_activity": "no_probe", "human_only": "always",
 }
+# A person decides these every time there is no probe or review (not only when the crawler is unsure).
+PERSON_DECIDES = ("manual", "assisted", "proposes", "no_probe", "always")
 WHO_WORDS = {
     "never": {"es": "Automático", "en": "Automatic"},
     "unsure": {"es": "Automático; una persona decide si el rastreador no pudo confirmar lo encontrado",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from audit.describe import WHO_WORDS, describe_check, partial_words, who_decides
+from audit.describe import PERSON_DECIDES, WHO_WORDS, describe_check, partial_words, who_decides
 from muniaudit import __version__
 from store.db import make_engine, session_scope
 from store.documents import build_document
@@ -167,8 +167,7 @@ def _rule_fields(criterion, lang: str) -> dict:
     steps = [(s.min, s.credit) for s in criterion.partial.steps]
     return {"rule": describe_check(criterion.check.name, criterion.check.params, lang),
             "who": WHO_WORDS[who_decides(criterion.mode, criterion.check.name)][lang],
-            "needs_person": who_decides(criterion.mode, criterion.check.name) != "never"
-            and criterion.mode != "informative",
+            "needs_person": who_decides(criterion.mode, criterion.check.name) in PERSON_DECIDES,
             "partial": partial_words(criterion.partial.rule, steps, lang), "requires": list(criterion.requires)}
 
 

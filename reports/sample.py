@@ -257,3 +257,40 @@ def small_rubric() -> dict:
         "limits": ["La actividad en redes sociales se revisa por una persona."],
         "sources": ["Academia Interamericana de Derechos Humanos, ranking de gobierno abierto, 2016."],
     }
+
+
+def uncertain_document(when: str = "2024-05-03T10:00:00+00:00", browser: bool | None = False) -> dict:
+    """small_document() plus municipalities whose pending points come from each cause (issue #12): a
+    JavaScript-only site crawled without a browser, a partial crawl, blocked pages; `browser` is written as the
+    optional run.browser.available (None leaves the field out, as in documents from before it existed)."""
+    doc = small_document(when)
+
+    def pending_auto(m: dict, ids: tuple[str, ...]) -> dict:
+        """The auto criteria `ids` could not be decided: their absence is unconfirmed (needs_review, 0 points)."""
+        for c in m["criteria"]:
+            if c["id"] in ids:
+                c.update(status="needs_review", points=0, evidence=[],
+                         reason="No se puede confirmar la ausencia: el rastreo fue incompleto.")
+        for cat in m["categories"]:
+            mine = [c for c in m["criteria"] if c["category"] == cat["id"]]
+            cat["points"] = sum(c["points"] for c in mine)
+            cat["pending_points"] = sum(c["max_points"] for c in mine if c["status"] == "needs_review")
+            cat["status"] = "incomplete" if cat["pending_points"] else "complete"
+        m["score"] = sum(c["points"] for c in m["criteria"])
+        m["pending_points"] = sum(c["pending_points"] for c in m["categories"])
+        m["score_status"] = "incomplete" if m["pending_points"] else "complete"
+        return m
+
+    js = small_municipality("02004", "Tijuana", "Baja California", {"redes": 20}, status="incomplete", when=when,
+                            population=1_922_523)
+    js["crawl"].update(pages_seen=3, pages_needing_render=2, pages_rendered=0)
+    partial = small_municipality("19039", "Monterrey", "Nuevo León", {"datos": 40, "redes": 20}, when=when,
+                                 population=1_142_994)
+    partial["crawl"].update(status="partial", pages_needing_render=0)
+    blocked = small_municipality("21114", "Puebla", "Puebla", {"datos": 40}, when=when, population=1_692_181)
+    blocked["crawl"].update(pages_blocked=4, pages_needing_render=0)
+    doc["municipalities"] += [pending_auto(js, ("datos", "formatos")), pending_auto(partial, ("formatos",)),
+                              pending_auto(blocked, ("redes",))]
+    if browser is not None:
+        doc["run"] = {"browser": {"available": browser, "reason": None if browser else "Chromium no encontrado"}}
+    return doc

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from audit.loader import builtin_rubric_path, load_rubric
+from muniaudit.service import rubric_for_report
 from reports import sample
 from reports.pdf import CHROMIUM, CHROMIUM_ARGS, render_pdf
 from reports.render import render_comparison, render_site
@@ -37,6 +39,11 @@ def sites(tmp_path_factory):
     runs = [sample.synthetic_run(base, month) for month in range(7)]
     render_site(runs[-1], root / "big", history=runs[:-1], rubric=sample.sample_rubric())
     render_comparison(runs[-1], [m["cvegeo"] for m in base[:4]], root / "big" / "comparar.html")
+    # Every pending cause, a run without a browser, and the real AIDH rubric's methodology (issue #12).
+    uncertain = sample.uncertain_document()
+    render_site(uncertain, root / "uncertain", rubric=rubric_for_report(load_rubric(builtin_rubric_path("aidh-2016"))),
+                history=[sample.small_document("2024-04-03T10:00:00+00:00")])
+    render_comparison(uncertain, ["02004", "15106", "19039", "21114"], root / "uncertain" / "comparar.html")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -63,18 +70,32 @@ def open_page(browser, url: str, width: int):
     return page
 
 
-@pytest.mark.parametrize("site", ["small", "big"])
+def site_pages(sites, site: str) -> list[str]:
+    """Every page type of each site: index, state, municipality, comparison, methodology, dictionary."""
+    if site == "small":
+        return PAGES
+    if site == "uncertain":
+        return ["index.html", "estados/02.html", "m/02004.html", "m/19039.html", "comparar.html",
+                "metodologia.html", "datos/diccionario.html"]
+    first = sites["big"]["municipalities"][0]
+    return ["index.html", f"estados/{first['state_code']}.html", f"m/{first['cvegeo']}.html", "comparar.html",
+            "metodologia.html", "datos/diccionario.html"]
+
+
+@pytest.mark.parametrize("site", ["small", "big", "uncertain"])
 @pytest.mark.parametrize("width", [1280, 375])
 def test_pages_load_cleanly_and_fit_a_phone(browser, sites, site, width):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pages = PAGES if site == "small" else ["index.html", f"m/{sites['big']['municipalities'][0]['cvegeo']}.html",
-                                           "comparar.html"]
-    for rel in pages:
+    for rel in site_pages(sites, site):
         page = open_page(browser, f"{sites['url']}/{site}/{rel}", width)
         assert page.errors == [], (rel, page.errors)
-        scroll, client = page.evaluate(
-            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        assert scroll <= client, f"{rel} overflows horizontally at {width}px: {scroll} > {client}"
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"{rel} overflows horizontally at {width}px: {scroll} > {inner}"
+        # Wide tables scroll inside their own box, never the page.
+        loose = page.evaluate("""[...document.querySelectorAll('main table')].filter(t => {
+            const box = t.closest('.table-scroll');
+            return !box || getComputedStyle(box).overflowX !== 'auto'; }).length""")
+        assert loose == 0, f"{rel}: {loose} table(s) outside an overflow-x:auto box"
         assert page.evaluate("document.documentElement.lang") == "es"
         name = rel.replace("/", "_").replace(".html", "")
         page.screenshot(path=str(ARTIFACTS / f"{site}-{name}-{width}.png"), full_page=True)
@@ -141,3 +162,72 @@ def test_pdf_of_a_municipality_page(sites, tmp_path):
     assert data.startswith(b"%PDF") and len(data) > 5_000
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "small-m_14097.pdf").write_bytes(data)
+
+
+# ---------------------------------------------------------------- issue #12, pages: phones, uncertainty, charts
+
+IN_VIEW = """els => els.map(e => { const r = e.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth + 0.5; })"""
+
+
+@pytest.mark.parametrize("rel", ["index.html", "estados/02.html"])
+def test_phone_ranking_keeps_name_score_and_level_in_view(browser, sites, rel):
+    page = open_page(browser, f"{sites['url']}/big/{rel}", 375)
+    rows = "table.ranking tbody tr:nth-child(-n+8)"
+    for cell in ("td.name a", "td.score", "td .badge"):
+        seen = page.eval_on_selector_all(f"{rows} {cell}", IN_VIEW)
+        assert seen and all(seen), (rel, cell, seen)
+    if rel == "index.html":    # the state column is hidden on a phone: the state is under the name instead
+        assert not page.locator("table.ranking th.col-state").is_visible()
+        assert all(page.eval_on_selector_all(f"{rows} .sub-state", IN_VIEW))
+    assert page.errors == []
+
+
+def test_phone_comparison_shows_every_chosen_municipality(browser, sites):
+    page = open_page(browser, f"{sites['url']}/big/comparar.html", 375)
+    heads = page.eval_on_selector_all("table.compare thead th a", IN_VIEW)
+    assert len(heads) == 4 and all(heads), heads
+    totals = page.eval_on_selector_all("table.compare tr.total td", IN_VIEW)
+    assert len(totals) == 4 and all(totals), totals
+
+
+def test_phone_methodology_shows_what_is_checked(browser, sites):
+    page = open_page(browser, f"{sites['url']}/uncertain/metodologia.html", 375)
+    checked = page.eval_on_selector_all("table.methodology td.checked", IN_VIEW)
+    assert len(checked) >= 23 and all(checked)
+    assert page.locator("table.methodology p.rule").first.is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_uncertainty_is_visible_without_hovering(browser, sites, width):
+    page = open_page(browser, f"{sites['url']}/uncertain/index.html", width)
+    assert page.locator(".no-browser").is_visible()
+    row = page.locator("table.ranking tbody tr", has=page.locator("a", has_text="Tijuana"))
+    assert row.locator("td.score").inner_text().replace("\n", " ").startswith("20")
+    assert "hasta 100" in row.locator("td.score").inner_text()
+    causes = row.locator(".pending-causes")
+    assert causes.is_visible() and "sin navegador" in causes.inner_text()
+    compare = open_page(browser, f"{sites['url']}/uncertain/comparar.html", width)
+    flags = compare.locator("tr.total .flag")
+    assert flags.count() == 4 and all(flags.nth(i).is_visible() for i in range(4))
+    assert compare.locator("tr.total .pending-causes").first.is_visible()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_charts_and_map_are_drawn(browser, sites, width):
+    page = open_page(browser, f"{sites['url']}/big/index.html", width)
+    sizes = page.eval_on_selector_all("svg.state-map path.state", "ps => ps.map(p => p.getBBox().width)")
+    assert len(sizes) == 32 and all(w > 0 for w in sizes)
+    assert page.locator("svg.state-map").is_visible()
+    for chart in ("svg.histogram", "svg.trendchart", ".share-list svg.share-bar"):
+        box = page.locator(chart).first.bounding_box()
+        assert box and box["width"] > 0 and box["height"] > 0, chart
+        assert box["x"] + box["width"] <= width + 0.5, chart
+    grid = page.eval_on_selector_all("svg.histogram text.axis", "ts => ts.map(t => t.textContent)")
+    assert "0" in grid and all(t.rstrip("+").isdigit() or "Puntaje" in t for t in grid)
+    state = open_page(browser, f"{sites['url']}/big/estados/{sites['big']['municipalities'][0]['state_code']}.html",
+                      width)
+    assert state.locator("svg.histogram").is_visible() and state.locator(".share-list li").count() > 0
+    muni = open_page(browser, f"{sites['url']}/small/m/14097.html", width)
+    assert muni.locator("svg.linechart").is_visible()
+    assert page.errors == [] and state.errors == [] and muni.errors == []

@@ -244,7 +244,7 @@ EN: dict[str, str] = {
     # ---- issue #12, part "pages": uncertainty, charts, map, methodology rules ----
     "Puntos pendientes": "Pending points", "{cause}: {p}": "{cause}: {p}", "hasta {u}": "up to {u}",
     "revisión humana": "human review", "rastreo parcial": "partial crawl",
-    "sin navegador: páginas con JavaScript no vistas": "no browser: JavaScript pages not seen",
+    "sin navegador (páginas con JavaScript no vistas)": "no browser (JavaScript pages not seen)", "Mapa": "Map",
     "páginas con JavaScript sin renderizar (límite del navegador)": "JavaScript pages not rendered (browser budget)",
     "páginas bloqueadas": "blocked pages", "no verificable": "could not be checked",
     "«23, hasta 84»: 23 puntos decididos; los puntos aún pendientes podrían llevar el puntaje hasta 84. Bajo el "

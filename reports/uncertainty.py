@@ -14,7 +14,7 @@ HUMAN_MODES = ("manual", "assisted")
 CAUSES = {
     "review": "revisión humana",
     "partial_crawl": "rastreo parcial",
-    "no_browser": "sin navegador: páginas con JavaScript no vistas",
+    "no_browser": "sin navegador (páginas con JavaScript no vistas)",
     "not_rendered": "páginas con JavaScript sin renderizar (límite del navegador)",
     "blocked": "páginas bloqueadas",
     "unverifiable": "no verificable",

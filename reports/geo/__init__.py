@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 
 GEOMETRY = Path(__file__).with_name("mexico_states.json")
-ATTRIBUTION = "Mapa: @svg-maps/mexico (MapSVG), CC BY 4.0"
+ATTRIBUTION = "@svg-maps/mexico (MapSVG), CC BY 4.0"   # the page prefixes "Mapa:" / "Map:"
 
 # Colour classes by average score, the same bands as the ranking (lower bound inclusive).
 MAP_BANDS = (0, 20, 40, 60, 80)

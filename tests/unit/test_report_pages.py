@@ -265,3 +265,8 @@ def test_methodology_in_english_uses_english_rules(tmp_path):
     rules = " ".join(p.get_text(" ", strip=True) for p in page.select("p.rule"))
     assert "Met when" in rules and "Cumple si" not in rules
     assert "Caps" in page.get_text() and "Calibration" in page.get_text()
+
+
+def test_every_cause_has_english_words():
+    from reports import i18n
+    assert all(words in i18n.EN for words in uncertainty.CAUSES.values())

@@ -270,3 +270,9 @@ def test_methodology_in_english_uses_english_rules(tmp_path):
 def test_every_cause_has_english_words():
     from reports import i18n
     assert all(words in i18n.EN for words in uncertainty.CAUSES.values())
+
+
+def test_municipality_scorecard_names_the_cause_not_always_human_review(site):
+    card = soup(site / "m" / "19039.html").select_one(".scorecard").get_text(" ", strip=True)
+    assert "hasta 80" in card and "rastreo parcial: 20" in card
+    assert "revisión humana" not in card          # the partial crawl, not a person, holds these points

@@ -324,7 +324,6 @@ def _row(m: dict, browser: bool | None = None) -> dict:
     available = score is not None and m.get("score_status") not in UNAVAILABLE
     _, upper = uncertainty.score_range(m) if available else (None, None)
     return {"upper": upper, "causes": uncertainty.pending_causes(m, browser) if available else {},
-            "gaps": uncertainty.crawl_gaps(m, browser),
             "cvegeo": m["cvegeo"], "name": m["name"], "state": m["state"], "state_code": m["state_code"],
             "population": m.get("population"), "pop_band": pop_band_index(m.get("population")),
             "score": score if available else None, "band": band_index(score) if available else None,

@@ -273,6 +273,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
     "readability.scans": (", PDF escaneados {share:.0%}", ", scanned PDFs {share:.0%}"),
     "readability.proposal": ("Propuesta: {verdict} ({detail}{scans}).", "Proposal: {verdict} ({detail}{scans})."),
     "readability.suggestion": ("{verdict} ({detail}{scans}).", "{verdict} ({detail}{scans})."),
+    "human.hint": ("{hint}", "{hint}"),
     "human.default_hint": ("Este criterio requiere el juicio de una persona.", "This criterion needs a person's judgement."),
     "social.no_accounts": ("No se encontraron cuentas institucionales en redes sociales o canales de video.",
                            "No institutional social media accounts or video channels were found."),

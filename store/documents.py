@@ -102,7 +102,9 @@ def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, 
 def _criterion_doc(c) -> dict:
     return {"id": c.criterion_id, "category": c.category, "title": c.title, "status": c.status,
             "points": c.points, "max_points": c.max_points, "mode": c.mode, "reason": c.reason,
-            "evidence": c.evidence, "reviewed_by": c.reviewed_by, "suggestion": c.suggestion}
+            "evidence": c.evidence, "reviewed_by": c.reviewed_by, "suggestion": c.suggestion,
+            **({"message": c.message} if c.message else {}),
+            **({"suggestion_message": c.suggestion_message} if c.suggestion_message else {})}
 
 
 def _signal_doc(s: SignalRow) -> dict:

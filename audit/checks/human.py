@@ -47,8 +47,7 @@ def readability(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
                                           help="what the reviewer should look at: text or {es: ..., en: ...}")})
 def human_only(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Nothing a machine can judge: always asks for a human review."""
-    hint = localized(p["hint"])
-    return to_review(hint if isinstance(hint, dict) else msg("human.default_hint") if not hint else hint)
+    return to_review(msg("human.hint", hint=localized(p["hint"])) if p["hint"] else msg("human.default_hint"))
 
 
 @check("social_activity", params={

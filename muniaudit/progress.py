@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -92,7 +93,7 @@ def loud_lines(lines: Iterator[str]) -> Iterator[str]:
 def crawl_with_progress(run_id: int, options, engine: Engine, log_file: Path, console: Console,
                         poll_seconds: float = 1.0) -> int:
     """Crawl a run in a child process with its log in `log_file` and a progress bar on `console`; returns the
-    child's exit code. Ctrl-C stops the child politely (the run can be resumed)."""
+    child's exit code. Ctrl-C or SIGTERM stops the child politely (the run can be resumed)."""
     from crawler.runner import crawl_command
 
     log_file.parent.mkdir(parents=True, exist_ok=True)
@@ -101,21 +102,56 @@ def crawl_with_progress(run_id: int, options, engine: Engine, log_file: Path, co
     tail = LogTail(log_file)
     tail.offset = log_file.stat().st_size if log_file.exists() else 0
     with log_file.open("ab") as sink:
+        # Same process group: Ctrl-C in a terminal, `kill -TERM -<pgid>` and systemd reach the child directly,
+        # and a SIGKILL of the group leaves no orphan crawling on.
         child = subprocess.Popen(crawl_command(run_id, options), stdout=sink, stderr=sink,
                                  env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        try:
-            _follow(child, run_id, engine, tail, console, poll_seconds)
-        except KeyboardInterrupt:
-            child.terminate()
-            child.wait(timeout=60)
-            raise
+        relay = SignalRelay(child)
+        with relay:
+            _follow(child, run_id, engine, tail, console, poll_seconds, relay)
     for line in loud_lines(tail.lines()):
         console.print(f"[yellow]{escape(line)}[/]", highlight=False)
     return child.returncode
 
 
+class SignalRelay:
+    """While the child crawls, SIGINT/SIGTERM stop the crawl the way they stopped an in-process crawl: Scrapy
+    shuts down gracefully and this process goes on (summary, exit code 5 for an unfinished run). The child
+    usually gets the signal from its process group; when only this process was signalled (`kill <pid>`), the
+    signal is passed on once the child's log shows it did not receive it."""
+
+    GRACE_SECONDS = 3.0
+
+    def __init__(self, child: subprocess.Popen) -> None:
+        self.child, self.received, self.at, self.child_saw = child, None, 0.0, False
+        self._previous: dict = {}
+
+    def __enter__(self) -> SignalRelay:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum, _frame) -> None:
+        if self.received is not None:            # a second signal: force, as Scrapy's "send again to force"
+            self.child.send_signal(signum)
+        self.received, self.at = signum, time.monotonic()
+
+    def watch(self, lines: list[str]) -> None:
+        """Called with each batch of new log lines; relays the signal when the child has not logged it."""
+        if any("Received SIG" in line for line in lines):
+            self.child_saw = True
+        if (self.received is not None and not self.child_saw and self.child.poll() is None
+                and time.monotonic() - self.at > self.GRACE_SECONDS):
+            self.child.send_signal(self.received)
+            self.child_saw = True
+
+
 def _follow(child: subprocess.Popen, run_id: int, engine: Engine, tail: LogTail, console: Console,
-            poll_seconds: float) -> None:
+            poll_seconds: float, relay: SignalRelay) -> None:
     columns = (TextColumn("sitios"), BarColumn(), MofNCompleteColumn(), TextColumn("· {task.fields[pages]} páginas"),
                TextColumn("· {task.fields[failed]} con error"), TextColumn("· transcurrido"), TimeElapsedColumn(),
                TextColumn("· restante"), TimeRemainingColumn())
@@ -125,7 +161,9 @@ def _follow(child: subprocess.Popen, run_id: int, engine: Engine, tail: LogTail,
             done = child.poll() is not None
             now = snapshot(engine, run_id)
             bar.update(task, total=now.total, completed=now.settled, pages=now.pages, failed=now.failed)
-            for line in loud_lines(tail.lines()):
+            lines = list(tail.lines())
+            relay.watch(lines)
+            for line in loud_lines(iter(lines)):
                 bar.console.print(f"[yellow]{escape(line)}[/]", highlight=False)
             if done:
                 break

@@ -125,3 +125,56 @@ def test_log_file_sits_next_to_the_database_and_only_loud_lines_are_echoed(tmp_p
         handle.write("OR: boom\n")
     assert list(loud_lines(tail.lines())) == ["2026-11-30 01:00:02 [x] ERROR: boom"]   # whole once complete
     assert list(tail.lines()) == []
+
+
+CHILD = ("import signal, sys, time\n"
+         "signal.signal(signal.SIGTERM, lambda *a: (open(sys.argv[1], 'w').write('term'), sys.exit(0)))\n"
+         "print('ready', flush=True)\ntime.sleep(60)\n")
+
+
+def _child(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path / "got")], stdout=subprocess.PIPE,
+                            start_new_session=True, text=True)      # its own group: only the relay can reach it
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def test_a_signal_to_the_cli_alone_reaches_the_crawl_once(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    from muniaudit.progress import SignalRelay
+
+    monkeypatch.setattr(SignalRelay, "GRACE_SECONDS", 0.0)
+    child = _child(tmp_path)
+    with SignalRelay(child) as relay:
+        os.kill(os.getpid(), signal.SIGTERM)           # handled: this process goes on
+        relay.watch(["2026-11-30 [scrapy.core.engine] INFO: Spider opened"])
+        assert child.wait(timeout=10) == 0
+    assert (tmp_path / "got").read_text() == "term"
+    assert signal.getsignal(signal.SIGTERM) is not relay._handle      # handlers restored
+
+
+def test_a_signal_the_crawl_already_logged_is_not_sent_twice(tmp_path, monkeypatch):
+    import os
+    import signal
+    import subprocess
+
+    from muniaudit.progress import SignalRelay
+
+    monkeypatch.setattr(SignalRelay, "GRACE_SECONDS", 0.0)
+    child = _child(tmp_path)
+    try:
+        with SignalRelay(child) as relay:
+            os.kill(os.getpid(), signal.SIGTERM)
+            relay.watch(["[scrapy.crawler] INFO: Received SIGTERM, shutting down gracefully. Send again to force"])
+            relay.watch([])
+            with pytest.raises(subprocess.TimeoutExpired):      # had it been relayed, the child would exit
+                child.wait(timeout=1.0)
+            assert not (tmp_path / "got").exists()
+    finally:
+        child.kill()
+        child.wait()

@@ -269,6 +269,11 @@ def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_
         with session_scope(obj.engine) as session:
             _check_state(session, state)
         cvegeos = _enabled_with_url(obj, state) if not cvegeos else cvegeos
+    if resume_run is not None:
+        try:
+            service.resolve_run(obj.engine, resume_run)
+        except UserError as exc:
+            fail(f"--resume {resume_run}: {exc}")
     _check_targets(obj, cvegeos, allow_private)
     if scrapyd_nodes and obj.engine.dialect.name == "sqlite":
         fail("--scrapyd necesita una base compartida: use --db postgresql://…")

@@ -75,6 +75,8 @@ def test_unknown_keys_are_refused_with_exit_2(store, tmp_path):
     assert not (tmp_path / "c.csv").exists()
     result = invoke("--db", store, "compare", "14097", "99999")
     assert result.exit_code == 2 and "99999" in result.output
+    result = invoke("--db", store, "crawl", "--resume", "42")
+    assert result.exit_code == 2 and "--resume 42: no existe la corrida 42" in result.output
 
 
 def test_schedule_always_writes_the_database_it_will_use(tmp_path, monkeypatch):

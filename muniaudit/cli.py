@@ -468,16 +468,17 @@ def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_i
     if missing:
         fail(say(f"no están en la corrida {run_id}: {', '.join(missing)}",
                  f"not in run {run_id}: {', '.join(missing)}"))
-    out.print(_comparison_table(document, [by_key[k] for k in cvegeos]))
+    out.print(_comparison_table(document, [by_key[k] for k in cvegeos], say))
     if out_file is not None:
         path = render_comparison(document, list(cvegeos), out_file, lang,
                                  rubric=service.rubric_for_report(loaded, lang))
         out.print(say(f"comparación escrita: {path}", f"comparison written: {path}"))
 
 
-def _comparison_table(document: dict, chosen: list[dict]) -> Table:
-    table = Table("criterio", *[f"{m['name']} ({m['cvegeo']})" for m in chosen], title=document["rubric"]["title"])
-    table.add_row("[b]puntaje[/b]", *[_score_cell(m) for m in chosen])
+def _comparison_table(document: dict, chosen: list[dict], say=lambda es, en: es) -> Table:
+    table = Table(say("criterio", "criterion"), *[f"{m['name']} ({m['cvegeo']})" for m in chosen],
+                  title=document["rubric"]["title"])
+    table.add_row(say("[b]puntaje[/b]", "[b]score[/b]"), *[_score_cell(m, say) for m in chosen])
     criteria_ids = list(dict.fromkeys(c["id"] for m in chosen for c in m["criteria"]))
     for cid in criteria_ids:
         cells = []
@@ -488,10 +489,10 @@ def _comparison_table(document: dict, chosen: list[dict]) -> Table:
     return table
 
 
-def _score_cell(m: dict) -> str:
+def _score_cell(m: dict, say=lambda es, en: es) -> str:
     if m["score"] is None:
         return m["score_status"]
-    suffix = f" (+{m['pending_points']:g} pend.)" if m.get("pending_points") else ""
+    suffix = f" (+{m['pending_points']:g} {say('pend.', 'pending')})" if m.get("pending_points") else ""
     return f"{m['score']:g}{suffix}"
 
 

@@ -25,6 +25,11 @@ out = Console(soft_wrap=True)
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
 
 
+def count(n: int, one: str, other: str) -> str:
+    """'1 municipio' / '3 municipios': the CLI's own counts agree with their number."""
+    return f"{n} {one if n == 1 else other}"
+
+
 def fail(message: str, code: int = EXIT_USAGE):
     console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     sys.exit(code)
@@ -165,7 +170,8 @@ def municipalities_import(obj: Context, file: Path) -> None:
         fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")
     for error in report.errors:
         console.print(f"{file}:{error}", highlight=False, markup=False)
-    out.print(f"{report.imported} municipios importados, {len(report.errors)} filas con errores")
+    out.print(f"{count(report.imported, 'municipio importado', 'municipios importados')}, "
+              f"{count(len(report.errors), 'fila con errores', 'filas con errores')}")
     if report.errors:
         sys.exit(EXIT_PARTIAL if report.imported else EXIT_USAGE)
 
@@ -204,7 +210,7 @@ def municipalities_list(obj: Context, state: str | None, has_url: bool | None, f
         for m in rows:
             table.add_row(m.cvegeo, m.name, m.state_name, f"{m.population:,}", m.url or "—")
         out.print(table)
-        out.print(f"{len(rows)} municipios")
+        out.print(count(len(rows), "municipio", "municipios"))
 
 
 @municipalities.command("discover")
@@ -223,7 +229,8 @@ def municipalities_discover(obj: Context, out_file: Path, cvegeos: tuple[str, ..
 
     _check_keys(obj, list(cvegeos))
     rows = discover_to_csv(obj.db, out_file, list(cvegeos) or None, allow_private=allow_private)
-    out.print(f"{rows} candidatos escritos en {out_file}; confirme a mano antes de importarlos")
+    out.print(f"{count(rows, 'candidato escrito', 'candidatos escritos')} en {out_file}; confirme a mano antes de "
+              "importarlos")
 
 
 @municipalities.command("confirmed")
@@ -234,7 +241,7 @@ def municipalities_confirmed(candidates: Path, out_file: Path) -> None:
     from muniaudit.discover import confirmed_rows
 
     kept = confirmed_rows(candidates, out_file)
-    out.print(f"{kept} filas confirmadas escritas en {out_file}")
+    out.print(f"{count(kept, 'fila confirmada escrita', 'filas confirmadas escritas')} en {out_file}")
 
 
 # -- crawl / audit / report / export / run -----------------------------------------------------------------------
@@ -662,7 +669,8 @@ def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str |
     if not rows:
         fail(f"la corrida {run_id} no tiene criterios por revisar con {loaded.id} (¿ejecutó `muniaudit audit`?)")
     paths = write_batches(rows, out_dir, batch_size)
-    out.print(f"{len(rows)} criterios por revisar en {len(paths)} archivo(s): {out_dir}")
+    out.print(f"{count(len(rows), 'criterio', 'criterios')} por revisar en "
+              f"{count(len(paths), 'archivo', 'archivos')}: {out_dir}")
 
 
 @review.command("import")
@@ -687,8 +695,10 @@ def review_import(obj: Context, file: Path, rubric: str | None) -> None:
         fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")
     for error in result.errors:
         console.print(f"{file}:{error}", highlight=False, markup=False)
-    out.print(f"{result.recorded} revisiones registradas, {result.skipped_blank} filas sin decisión, "
-              f"{len(result.errors)} filas con errores. Ejecute `muniaudit audit` para aplicarlas.")
+    out.print(f"{count(result.recorded, 'revisión registrada', 'revisiones registradas')}, "
+              f"{count(result.skipped_blank, 'fila sin decisión', 'filas sin decisión')}, "
+              f"{count(len(result.errors), 'fila con errores', 'filas con errores')}. "
+              "Ejecute `muniaudit audit` para aplicarlas.")
     if result.errors:
         sys.exit(EXIT_PARTIAL if result.recorded else EXIT_USAGE)
 

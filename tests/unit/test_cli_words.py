@@ -180,3 +180,13 @@ def test_a_signal_the_crawl_already_logged_is_not_sent_twice(tmp_path, monkeypat
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_clis_own_counts_agree_with_their_number(store):
+    one = invoke("--db", store, "municipalities", "list", "--state", "99", "--format", "table")
+    assert one.exit_code == 2                                  # no such state in the registry
+    listed = invoke("--db", store, "municipalities", "list", "--state", "Colima")
+    assert listed.exit_code == 0 and listed.output.rstrip().endswith("10 municipios")
+    from muniaudit.cli import count
+
+    assert count(1, "archivo", "archivos") == "1 archivo" and count(0, "archivo", "archivos") == "0 archivos"

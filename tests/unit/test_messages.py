@@ -85,3 +85,15 @@ def test_audit_results_carry_messages_that_render_in_both_languages():
             assert not SPANISH_SLIPS.search(crit.reason), crit.reason
             if crit.suggestion:
                 assert not crit.suggestion.startswith("Propuesta automática"), crit.suggestion
+
+
+def test_rubric_text_parameters_take_both_languages_and_bad_ones_are_named(tmp_path):
+    from audit.loader import validate_rubric_file
+
+    source = builtin_rubric_path("transparencia-obligaciones").read_text(encoding="utf-8")
+    good = 'what: {es: "la gaceta municipal", en: "the municipal gazette"}'
+    assert good in source
+    bad = tmp_path / "r.yaml"
+    bad.write_text(source.replace(good, 'what: {es: "la gaceta municipal", fr: "la gazette"}'), encoding="utf-8")
+    errors = validate_rubric_file(bad)
+    assert len(errors) == 1 and "r.yaml:" in errors[0] and "param 'what' of check 'mentions'" in errors[0]

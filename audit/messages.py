@@ -67,14 +67,16 @@ def render(message: Any, lang: str = "es") -> str:
         return str(texts.get(lang) or texts.get("es") or "")
     if isinstance(message, Mapping) and "items" in message:
         sep = SEPARATORS.get(str(message.get("sep", ",")), SEPARATORS[","])
-        return sep.get(lang, sep["es"]).join(render(item, lang) for item in message["items"])
+        items = message["items"] if isinstance(message["items"], list) else [message["items"]]
+        return sep.get(lang, sep["es"]).join(render(item, lang) for item in items)
     if not isinstance(message, Mapping) or "key" not in message:
         return _scalar(message, "", lang)
     entry = CATALOGUE.get(str(message["key"]))
     if entry is None:
         return str(message["key"])
     template = entry.get(lang) or entry["es"]
-    params = message.get("params") or {}
+    params = message.get("params")
+    params = params if isinstance(params, Mapping) else {}
     return _FIELD.sub(lambda m: _field(m, params, lang), template)
 
 

@@ -97,3 +97,18 @@ def test_rubric_text_parameters_take_both_languages_and_bad_ones_are_named(tmp_p
     bad.write_text(source.replace(good, 'what: {es: "la gaceta municipal", fr: "la gazette"}'), encoding="utf-8")
     errors = validate_rubric_file(bad)
     assert len(errors) == 1 and "r.yaml:" in errors[0] and "param 'what' of check 'mentions'" in errors[0]
+
+
+def test_crawled_text_in_parameters_is_inserted_as_is_never_interpreted():
+    hostile = "<script>alert(1)</script> {n} {n|a|b} {d:date}"
+    rendered = render(msg("data.collections", n=2, names=hostile, min=5), "es")
+    assert hostile in rendered                      # no second pass over parameters; HTML escaping is the report's
+    assert render(msg("contact.tied", value={"key": 7}), "en").startswith("There is a contact")
+
+
+@pytest.mark.parametrize("stored", [
+    {"key": "data.collections", "params": ["not", "a", "mapping"]}, {"key": "data.collections", "params": None},
+    {"key": None}, {"text": 5}, {"items": "x", "sep": "nonsense"}, 42, [], {"key": "more", "params": {"n": {}}},
+])
+def test_malformed_stored_messages_render_without_crashing(stored):
+    assert isinstance(render(stored, "en"), str)

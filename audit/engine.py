@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from audit.checks import CheckOutcome, EvidenceIndex, run_check
-from audit.checks.registry import NOT_AUDITABLE
+from audit.checks.registry import NOT_AUDITABLE, NOT_AUDITABLE_MESSAGES
 from audit.evidence import Evidence, Review
+from audit.messages import Message, joined, localized, msg, render, status_word
 from audit.result import (
     ERROR,
     FAIL,
@@ -30,8 +31,6 @@ from audit.schema import Cap, Criterion, Rubric
 COMPLETE, INCOMPLETE = "complete", "incomplete"
 PENDING = (NEEDS_REVIEW, ERROR)
 DECISIONS = {PASS: 1.0, FAIL: 0.0, PARTIAL: 0.5, NOT_APPLICABLE: 0.0}
-STATUS_ES = {PASS: "cumple", PARTIAL: "cumple en parte", FAIL: "no cumple", NOT_APPLICABLE: "no aplica",
-             NEEDS_REVIEW: "requiere revisión", ERROR: "error"}
 
 
 @dataclass
@@ -44,6 +43,25 @@ class Judgement:
     outcome: CheckOutcome | None = None
     reviewed_by: str | None = None
     suggestion: str | None = None
+    message: Message | None = None             # `reason` as an audit.messages key and parameters
+    suggestion_message: Message | None = None
+
+
+def judgement(status: str, credit: float, reason: str | Message, outcome: CheckOutcome | None = None,
+              reviewed_by: str | None = None, suggestion: str | Message | None = None) -> Judgement:
+    """A Judgement from texts or messages (texts are kept as given; messages are rendered in Spanish)."""
+    return Judgement(status, credit, render(reason), outcome, reviewed_by,
+                     render(suggestion) if suggestion is not None else None,
+                     reason if isinstance(reason, dict) else None,
+                     suggestion if isinstance(suggestion, dict) else None)
+
+
+def _reason_of(outcome: CheckOutcome) -> str | Message:
+    return outcome.message or outcome.reason
+
+
+def _suggestion_of(outcome: CheckOutcome) -> str | Message | None:
+    return outcome.suggestion_message or outcome.suggestion
 
 
 @dataclass(frozen=True)
@@ -110,19 +128,19 @@ def judge(crit: Criterion, ev: EvidenceIndex, judged: dict[str, Judgement], rubr
     """One criterion: human review > unmet prerequisite > stale review > check outcome by mode."""
     if crit.mode == INFORMATIVE:
         outcome = run_check(crit.check.name, ev, crit.check.params)
-        return Judgement(outcome.status, 0.0, outcome.reason, outcome, suggestion=outcome.suggestion)
+        return judgement(outcome.status, 0.0, _reason_of(outcome), outcome, suggestion=_suggestion_of(outcome))
     review = ev.evidence.reviews.get(crit.id)
     stale = review is not None and is_stale(review, ev.evidence.crawled_at, rubric.review_valid_days)
     unmet = [r for r in crit.requires if _basis_status(judged.get(r)) == FAIL]
     if unmet and (review is None or stale):
-        names = ", ".join(f"«{rubric.criterion(r).title.get(rubric.language)}»" for r in unmet)
-        return Judgement(FAIL, 0.0, f"No se cumple un requisito previo: {names}.")
+        names = joined([msg("quoted", text=localized(rubric.criterion(r).title.model_dump())) for r in unmet], ",")
+        return judgement(FAIL, 0.0, msg("engine.unmet", names=names))
     outcome = run_check(crit.check.name, ev, crit.check.params)
     if review is not None and not stale:
         return from_review(crit, review, outcome)
     if stale and review is not None:
-        return Judgement(NEEDS_REVIEW, 0.0, f"La revisión de {review.reviewer} del "
-                         f"{review.reviewed_at:%d/%m/%Y} ya no es válida: la evidencia cambió o caducó.",
+        return judgement(NEEDS_REVIEW, 0.0, msg("engine.stale_review", reviewer=review.reviewer,
+                                                date=review.reviewed_at.date().isoformat()),
                          outcome, suggestion=_proposal(outcome))
     return from_outcome(crit, outcome)
 
@@ -153,34 +171,39 @@ def _days_between(earlier: datetime, later: datetime) -> int:
 def from_review(crit: Criterion, review: Review, outcome: CheckOutcome) -> Judgement:
     decision = review.decision
     if decision not in DECISIONS:
-        return Judgement(NEEDS_REVIEW, 0.0, f"Decisión de revisión no válida: '{decision}'.", outcome,
+        return judgement(NEEDS_REVIEW, 0.0, msg("engine.invalid_decision", decision=decision), outcome,
                          suggestion=_proposal(outcome))
     credit = DECISIONS[decision]
     if decision == PARTIAL and review.points is not None:
         credit = min(max(review.points / crit.points, 0.0), 1.0)
     status = decision if decision == NOT_APPLICABLE else _status_of(credit)
-    note = f": {review.note}" if review.note else "."
-    reason = f"Revisión humana ({review.reviewer}, {review.reviewed_at:%d/%m/%Y}) — {STATUS_ES[status]}{note}"
-    return Judgement(status, credit, reason, outcome, reviewed_by=review.reviewer, suggestion=_proposal(outcome))
+    words = {"reviewer": review.reviewer, "date": review.reviewed_at.date().isoformat(), "status": status_word(status)}
+    reason = (msg("engine.human_review_note", note=review.note, **words) if review.note
+              else msg("engine.human_review", **words))
+    return judgement(status, credit, reason, outcome, reviewed_by=review.reviewer, suggestion=_proposal(outcome))
 
 
 def from_outcome(crit: Criterion, outcome: CheckOutcome) -> Judgement:
+    reason = _reason_of(outcome)
     if outcome.status in (ERROR, NOT_APPLICABLE):
-        return Judgement(outcome.status, 0.0, outcome.reason, outcome)
+        return judgement(outcome.status, 0.0, reason, outcome)
     if crit.mode == "manual":
-        return Judgement(NEEDS_REVIEW, 0.0, outcome.reason, outcome)
+        return judgement(NEEDS_REVIEW, 0.0, reason, outcome)
     if crit.mode == "assisted" or outcome.status == NEEDS_REVIEW:
-        reason = outcome.reason if outcome.status == NEEDS_REVIEW else f"Requiere confirmación humana. {outcome.reason}"
-        return Judgement(NEEDS_REVIEW, 0.0, reason, outcome, suggestion=_proposal(outcome))
+        if outcome.status != NEEDS_REVIEW:
+            reason = msg("engine.needs_confirmation", reason=reason)
+        return judgement(NEEDS_REVIEW, 0.0, reason, outcome, suggestion=_proposal(outcome))
     credit = crit.partial.credit(outcome.fraction)
-    return Judgement(_status_of(credit), credit, outcome.reason, outcome, suggestion=outcome.suggestion)
+    return judgement(_status_of(credit), credit, reason, outcome, suggestion=_suggestion_of(outcome))
 
 
-def _proposal(outcome: CheckOutcome) -> str | None:
+def _proposal(outcome: CheckOutcome) -> str | Message | None:
+    """What the machine proposes to a reviewer, without a label: reports and review sheets add their own
+    ("Propuesta automática: ..."), so the label is never doubled."""
     if outcome.suggestion:
-        return outcome.suggestion
+        return _suggestion_of(outcome)
     if outcome.status in (PASS, PARTIAL, FAIL):
-        return f"Propuesta automática: {STATUS_ES[outcome.status]}. {outcome.reason}"
+        return msg("engine.proposal", status=status_word(outcome.status), reason=_reason_of(outcome))
     return None
 
 
@@ -230,8 +253,11 @@ def _criterion_result(crit: Criterion, judgement: Judgement, cat_max: dict[str, 
     return CriterionResult(
         id=crit.id, category=crit.category, title=crit.title.get(lang), status=status,
         points=round(max_points * judgement.credit, 4), max_points=round(max_points, 4), mode=crit.mode,
-        reason=judgement.reason, evidence=list(outcome.evidence) if outcome else [],
-        reviewed_by=judgement.reviewed_by, suggestion=judgement.suggestion)
+        reason=render(judgement.message, lang) if judgement.message else judgement.reason,
+        evidence=list(outcome.evidence) if outcome else [],
+        reviewed_by=judgement.reviewed_by, suggestion=render(judgement.suggestion_message, lang)
+        if judgement.suggestion_message else judgement.suggestion,
+        message=judgement.message, suggestion_message=judgement.suggestion_message)
 
 
 def _apply_caps(caps: list[Cap], scope: str, judged: dict[str, Judgement], points: float, pending: float,
@@ -247,8 +273,8 @@ def _apply_caps(caps: list[Cap], scope: str, judged: dict[str, Judgement], point
 
 def _not_auditable(rubric: Rubric, evidence: Evidence, code_version: str, lang: str) -> AuditResult:
     """Unreachable, blocked or no URL: every criterion is an error and there is no score."""
-    reason = NOT_AUDITABLE[evidence.crawl_status]
-    judged = {c.id: Judgement(ERROR, 0.0, reason) for c in rubric.criteria}
+    reason = NOT_AUDITABLE_MESSAGES[evidence.crawl_status]
+    judged = {c.id: judgement(ERROR, 0.0, reason) for c in rubric.criteria}
     result = _aggregate(rubric, evidence, judged, code_version, lang)
     result.score = None
     result.status = evidence.crawl_status

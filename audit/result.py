@@ -36,6 +36,8 @@ class CriterionResult:
     evidence: list[EvidenceRef] = field(default_factory=list)
     reviewed_by: str | None = None     # set when a human decided this result
     suggestion: str | None = None      # machine proposal for assisted criteria
+    message: dict[str, Any] | None = None             # `reason` as {"key", "params"} (audit.messages)
+    suggestion_message: dict[str, Any] | None = None  # `suggestion` likewise
 
 
 @dataclass

@@ -1,11 +1,10 @@
 """Spanish words for the codes the crawler attaches to graded signals (placement, page roles, reasons).
 
 The crawler records codes (`navigation/menu`, `article`, `target_not_crawled`); the audit writes its reasons in
-the rubric's language from these tables, and the reports use the same words (reports/i18n.py translates them).
+the rubric's language from these tables (audit.messages pairs them with English), and the reports use the same
+words (reports/i18n.py translates them).
 """
 from __future__ import annotations
-
-from typing import Any
 
 PLACEMENT_ES = {
     "menu": "enlace en el menú principal", "header": "enlace en la cabecera", "footer": "enlace en el pie de página",
@@ -36,22 +35,3 @@ REASON_ES = {
     "official_portal": "portal oficial de transparencia enlazado desde la navegación del sitio",
 }
 
-
-def placement_words(data: dict[str, Any]) -> str:
-    """'enlace en el menú' for a signal's data (empty when the crawler recorded no placement)."""
-    region = str(data.get("placement") or "").partition("/")[2]
-    return PLACEMENT_ES.get(region, "")
-
-
-def role_words(role: Any) -> str:
-    return ROLE_ES.get(str(role or ""), "")
-
-
-def reason_words(data: dict[str, Any]) -> str:
-    """Why a graded signal could not be decided, in words ('' when no known reason applies)."""
-    for code in reversed(data.get("reasons") or []):
-        if code in REASON_ES:
-            return REASON_ES[code]
-        if str(code).startswith("target_"):
-            return f"la página enlazada tuvo un problema ({code[7:]})"
-    return ""

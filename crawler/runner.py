@@ -46,10 +46,44 @@ def crawl_in_process(run_id: int, options: CrawlOptions) -> None:
     process.start()
 
 
+def crawl_command(run_id: int, options: CrawlOptions) -> list[str]:
+    """The command line that crawls a run in a child Python process."""
+    payload = json.dumps({"run_id": run_id, "options": options.__dict__})
+    return [sys.executable, "-m", "crawler.runner", payload]
+
+
 def crawl_in_subprocess(run_id: int, options: CrawlOptions, timeout: float | None = None) -> int:
     """Crawl a run in a child Python process; returns its exit code."""
-    payload = json.dumps({"run_id": run_id, "options": options.__dict__})
-    return subprocess.run([sys.executable, "-m", "crawler.runner", payload], timeout=timeout).returncode
+    return subprocess.run(crawl_command(run_id, options), timeout=timeout).returncode
+
+
+def browser_status(options: CrawlOptions) -> dict:
+    """Whether this crawl can render JavaScript-only pages: {"available", "render", "reason"}. Without a browser
+    those pages are listed as needing render and the criteria they would decide stay pending, so the run says so."""
+    import importlib.util
+
+    from crawler import settings as defaults
+
+    chromium = (options.settings or {}).get("MUNIAUDIT_CHROMIUM") or defaults.MUNIAUDIT_CHROMIUM
+    if options.render == "never":
+        return {"available": False, "render": "never", "reason": "--render never"}
+    if not os.path.exists(chromium):
+        return {"available": False, "render": options.render, "reason": f"no Chromium at {chromium}"}
+    missing = [m for m in ("playwright", "scrapy_playwright") if importlib.util.find_spec(m) is None]
+    if missing:
+        return {"available": False, "render": options.render, "reason": "missing Python package " + ", ".join(missing)}
+    return {"available": True, "render": options.render, "reason": ""}
+
+
+def record_run_settings(db_url: str | None, run_id: int, **values) -> None:
+    """Merge values into a run's stored settings (e.g. browser availability, shown by reports)."""
+    from store.models import CrawlRun
+
+    engine = make_engine(db_url)
+    with session_scope(engine) as session:
+        run = session.get(CrawlRun, run_id)
+        run.settings = {**(run.settings or {}), **values}
+    engine.dispose()
 
 
 def new_run(db_url: str | None, cvegeos: list[str] | None, label: str = "") -> int:

@@ -1,4 +1,6 @@
 """Scrapy settings for the portal spider: polite by default (see docs/crawling.md)."""
+import os
+
 from muniaudit import __version__
 
 BOT_NAME = "muniaudit"
@@ -67,7 +69,7 @@ MUNIAUDIT_RENDER = "auto"           # auto (render JS shells if Chromium is inst
 MUNIAUDIT_RENDER_BUDGET = 20        # browser-rendered pages per site
 MUNIAUDIT_RENDER_SECONDS = 120.0    # browser time per site; past it, pages are listed as needing render
 MUNIAUDIT_RENDER_TIMEOUT = 20.0     # seconds for one browser navigation
-MUNIAUDIT_CHROMIUM = "/usr/bin/chromium"
+MUNIAUDIT_CHROMIUM = os.environ.get("MUNIAUDIT_CHROMIUM", "/usr/bin/chromium")   # same variable as reports.pdf
 MUNIAUDIT_QUERY_VARIANTS = 5        # distinct query strings per path (crawl-trap defence)
 MUNIAUDIT_SITE_WINDOW = 4           # page requests in flight per site; the rest wait in the priority frontier
 MUNIAUDIT_SAMPLE_BYTES = 8192       # ranged GET of files linked as data, to confirm their format

@@ -13,13 +13,21 @@ from rich.markup import escape
 from rich.table import Table
 
 from muniaudit import __version__, service
+from muniaudit.cli_i18n import use_language
 from muniaudit.monthly import EXIT_IO, EXIT_LOCKED
 from muniaudit.service import UserError
+
+use_language("es")      # Click's own texts (usage, options, errors) in Spanish; before the decorators below run
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
+
+
+def count(n: int, one: str, other: str) -> str:
+    """'1 municipio' / '3 municipios': the CLI's own counts agree with their number."""
+    return f"{n} {one if n == 1 else other}"
 
 
 def fail(message: str, code: int = EXIT_USAGE):
@@ -50,9 +58,33 @@ class Context:
         return stack
 
 
-class _Commands(click.Group):
+class _Command(click.Command):
+    """A command whose usage line is Spanish too ("[OPCIONES]" is a metavar, not a gettext message)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[OPCIONES]")
+        super().__init__(*args, **kwargs)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", "[OPCIONES]")
+        kwargs.setdefault("subcommand_metavar", "COMANDO [ARGS]...")
+        super().__init__(*args, **kwargs)
+
+
+_Group.group_class = _Group
+
+
+class _Commands(_Group):
     """The command group: expected failures of the environment become one line and a documented exit code
     (6: the store or a folder cannot be read or written; 2: unusable input); exit 1 stays for bugs."""
+
+    def main(self, *args, **kwargs):
+        use_language("es")          # each invocation starts in Spanish (`report --lang en` switches later)
+        return super().main(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
         from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
@@ -107,7 +139,7 @@ def store_problem(exc: Exception, db: str | None) -> str:
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="MUNIAUDIT_DB", default=None,
               help="URL SQLAlchemy de la base (por omisión ./muniaudit.sqlite; también MUNIAUDIT_DB).")
-@click.version_option(__version__, prog_name="muniaudit")
+@click.version_option(__version__, prog_name="muniaudit", help="Muestra la versión y sale.")
 @click.pass_context
 def main(ctx: click.Context, db: str | None) -> None:
     """Auditoría de gobierno abierto de sitios web municipales de México."""
@@ -138,9 +170,19 @@ def municipalities_import(obj: Context, file: Path) -> None:
         fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")
     for error in report.errors:
         console.print(f"{file}:{error}", highlight=False, markup=False)
-    out.print(f"{report.imported} municipios importados, {len(report.errors)} filas con errores")
+    out.print(f"{count(report.imported, 'municipio importado', 'municipios importados')}, "
+              f"{count(len(report.errors), 'fila con errores', 'filas con errores')}")
     if report.errors:
         sys.exit(EXIT_PARTIAL if report.imported else EXIT_USAGE)
+
+
+def _check_state(session, state: str | None) -> None:
+    """An unknown --state is an input error (exit 2), never an empty answer."""
+    from muniaudit.registry import known_states
+
+    if state is not None and not known_states(session, state):
+        fail(f"--state {state}: estado desconocido (use la clave de 2 dígitos, el nombre o la abreviatura, "
+             "p. ej. 14, Jalisco o Jal.)")
 
 
 @municipalities.command("list")
@@ -156,6 +198,7 @@ def municipalities_list(obj: Context, state: str | None, has_url: bool | None, f
     from store.db import session_scope
 
     with session_scope(obj.engine) as session:
+        _check_state(session, state)
         rows = list_municipalities(session, state=state, has_url=has_url)
         if fmt == "csv":
             writer = csv.writer(sys.stdout)
@@ -167,7 +210,7 @@ def municipalities_list(obj: Context, state: str | None, has_url: bool | None, f
         for m in rows:
             table.add_row(m.cvegeo, m.name, m.state_name, f"{m.population:,}", m.url or "—")
         out.print(table)
-        out.print(f"{len(rows)} municipios")
+        out.print(count(len(rows), "municipio", "municipios"))
 
 
 @municipalities.command("discover")
@@ -184,8 +227,10 @@ def municipalities_discover(obj: Context, out_file: Path, cvegeos: tuple[str, ..
     """
     from muniaudit.discover import discover_to_csv
 
+    _check_keys(obj, list(cvegeos))
     rows = discover_to_csv(obj.db, out_file, list(cvegeos) or None, allow_private=allow_private)
-    out.print(f"{rows} candidatos escritos en {out_file}; confirme a mano antes de importarlos")
+    out.print(f"{count(rows, 'candidato escrito', 'candidatos escritos')} en {out_file}; confirme a mano antes de "
+              "importarlos")
 
 
 @municipalities.command("confirmed")
@@ -196,13 +241,15 @@ def municipalities_confirmed(candidates: Path, out_file: Path) -> None:
     from muniaudit.discover import confirmed_rows
 
     kept = confirmed_rows(candidates, out_file)
-    out.print(f"{kept} filas confirmadas escritas en {out_file}")
+    out.print(f"{count(kept, 'fila confirmada escrita', 'filas confirmadas escritas')} en {out_file}")
 
 
 # -- crawl / audit / report / export / run -----------------------------------------------------------------------
 
 def _crawl_options(f):
     f = click.option("--cvegeo", "cvegeos", multiple=True, help="Clave INEGI (repetible). Por omisión: todos los habilitados con URL.")(f)
+    f = click.option("--state", default=None,
+                     help="Sólo los municipios habilitados con URL de este estado: clave (14), nombre o abreviatura.")(f)
     f = click.option("--allow-private", is_flag=True, help="Permite direcciones privadas o de loopback (pruebas, demo).")(f)
     f = click.option("--page-budget", type=click.IntRange(1, 100000), default=300, show_default=True, help="Páginas HTML por sitio.")(f)
     f = click.option("--render", type=click.Choice(["auto", "never", "always"]), default="auto", show_default=True,
@@ -217,19 +264,36 @@ def _crawl_options(f):
 
 
 def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes=(),
-              warc_dir=None, extra_settings=None) -> int:
-    from crawler.runner import CrawlOptions, crawl_in_process, new_run
+              warc_dir=None, extra_settings=None, state=None) -> int:
+    from crawler.runner import CrawlOptions, browser_status, new_run, record_run_settings
     from crawler.sites import finish_run
     from muniaudit import distributed
+    from muniaudit.progress import crawl_with_progress, log_path
     from store.db import session_scope
 
-    _check_targets(obj, list(cvegeos), allow_private)
+    cvegeos = list(cvegeos)
+    if state is not None:
+        with session_scope(obj.engine) as session:
+            _check_state(session, state)
+        cvegeos = _enabled_with_url(obj, state) if not cvegeos else cvegeos
+    if resume_run is not None:
+        try:
+            service.resolve_run(obj.engine, resume_run)
+        except UserError as exc:
+            fail(f"--resume {resume_run}: {exc}")
+    _check_targets(obj, cvegeos, allow_private)
     if scrapyd_nodes and obj.engine.dialect.name == "sqlite":
         fail("--scrapyd necesita una base compartida: use --db postgresql://…")
-    run_id = resume_run if resume_run is not None else new_run(obj.db, list(cvegeos) or _enabled_with_url(obj), label)
+    run_id = resume_run if resume_run is not None else new_run(obj.db, cvegeos or _enabled_with_url(obj), label)
     console.print(f"rastreo: corrida {run_id}")
     options = CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget, render=render,
                            settings=extra_settings, warc_dir=str(warc_dir) if warc_dir else None)
+    browser = browser_status(options)
+    record_run_settings(obj.db, run_id, browser=browser)
+    if not browser["available"] and render != "never":
+        console.print(f"[bold yellow]aviso:[/] sin navegador ({escape(browser['reason'])}): las páginas que sólo "
+                      "funcionan con JavaScript no se mostrarán y sus puntos quedarán pendientes; instale Chromium "
+                      "para un resultado completo", highlight=False)
     if scrapyd_nodes:
         try:
             jobs = distributed.crawl_distributed(list(scrapyd_nodes), run_id, options)
@@ -239,20 +303,35 @@ def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_
         with session_scope(obj.engine) as session:
             finish_run(session, run_id)
     else:
-        crawl_in_process(run_id, options)
+        code = crawl_with_progress(run_id, options, obj.engine, log_path(obj.db, run_id), console)
+        if code != 0:
+            console.print(f"[bold yellow]aviso:[/] el proceso de rastreo terminó con código {code}; "
+                          f"vea la bitácora {log_path(obj.db, run_id)}", highlight=False)
     _print_crawl_summary(obj, run_id)
     return run_id
 
 
-def _enabled_with_url(obj: Context) -> list[str]:
+def _enabled_with_url(obj: Context, state: str | None = None) -> list[str]:
     from muniaudit.registry import list_municipalities
     from store.db import session_scope
 
     with session_scope(obj.engine) as session:
-        keys = [m.cvegeo for m in list_municipalities(session, has_url=True, enabled=True)]
+        keys = [m.cvegeo for m in list_municipalities(session, state=state, has_url=True, enabled=True)]
     if not keys:
-        fail("ningún municipio habilitado tiene sitio web: importe un CSV con `muniaudit municipalities import`")
+        where = f" en el estado {state}" if state else ""
+        fail(f"ningún municipio habilitado{where} tiene sitio web: importe un CSV con `muniaudit municipalities import`")
     return keys
+
+
+def _check_keys(obj: Context, cvegeos: list[str]) -> None:
+    """Unknown INEGI keys are input errors (exit 2), before anything is written."""
+    from store.db import session_scope
+    from store.models import Municipality
+
+    with session_scope(obj.engine) as session:
+        for key in cvegeos:
+            if session.get(Municipality, key) is None:
+                fail(f"--cvegeo {key}: clave INEGI desconocida")
 
 
 def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> None:
@@ -261,10 +340,8 @@ def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> Non
     from store.db import session_scope
     from store.models import Municipality
 
+    _check_keys(obj, cvegeos)
     with session_scope(obj.engine) as session:
-        for key in cvegeos:
-            if session.get(Municipality, key) is None:
-                fail(f"--cvegeo {key}: clave INEGI desconocida")
         keys = cvegeos or _enabled_with_url(obj)
         if allow_private:
             return
@@ -289,11 +366,15 @@ def _print_crawl_summary(obj: Context, run_id: int) -> None:
 @main.command()
 @_crawl_options
 @click.pass_obj
-def crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir,
+def crawl(obj: Context, cvegeos, state, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir,
           label) -> None:
-    """Rastrea los sitios municipales y guarda la evidencia (páginas y señales)."""
+    """Rastrea los sitios municipales y guarda la evidencia (páginas y señales).
+
+    La bitácora de Scrapy va a logs/run-<id>.log junto a la base de datos; en pantalla, una barra de avance y
+    los avisos y errores."""
     with obj.writing("crawl"):
-        _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir)
+        _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir,
+                  state=state)
 
 
 @main.command()
@@ -322,23 +403,49 @@ def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
 @click.pass_obj
 def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, lang: str, pdf_keys) -> None:
     """Escribe el sitio de reportes (ranking, una página por municipio, metodología, datos)."""
-    from reports.pdf import ChromiumNotFound, render_pdf
+    from reports.pdf import ChromiumNotFound, pdf_problem, render_pdf
 
+    if lang == "en":
+        use_language("en")
+    say = _speaker(lang)
+    if pdf_keys and (problem := pdf_problem()):      # before any work: nothing is written when PDFs cannot be
+        fail(problem)
     try:
         loaded = service.load_rubric(rubric)
         run_id = service.resolve_run(obj.engine, run_id)
     except UserError as exc:
         fail(str(exc))
+    missing = _not_in_run(obj, run_id, pdf_keys)
+    if missing:
+        fail(say(f"--pdf {', '.join(missing)}: no hay reporte de ese municipio en la corrida {run_id}",
+                 f"--pdf {', '.join(missing)}: no report of that municipality in run {run_id}"))
     index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)   # a PublishError is exit 6
-    out.print(f"reportes escritos: {index}")
+    out.print(say(f"reportes escritos: {index}", f"reports written: {index}"))
     for key in pdf_keys:
         page = out_dir / "m" / f"{key}.html"
-        if not page.is_file():
-            fail(f"--pdf {key}: no hay reporte de ese municipio en la corrida {run_id}")
         try:
             out.print(f"PDF: {render_pdf(page, page.with_suffix('.pdf'))}")
         except ChromiumNotFound as exc:
             fail(str(exc))
+
+
+def _speaker(lang: str):
+    """say(spanish, english): the CLI's own lines in the language asked for with --lang."""
+    return lambda es, en: en if lang == "en" else es
+
+
+def _not_in_run(obj: Context, run_id: int, cvegeos) -> list[str]:
+    from sqlalchemy import select
+
+    from store.db import session_scope
+    from store.models import SiteCrawl
+
+    if not cvegeos:
+        return []
+    with session_scope(obj.engine) as session:
+        present = set(session.scalars(select(SiteCrawl.cvegeo).where(SiteCrawl.run_id == run_id,
+                                                                     SiteCrawl.cvegeo.in_(list(cvegeos)))))
+    return [k for k in cvegeos if k not in present]
 
 
 @main.command()
@@ -354,6 +461,9 @@ def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_i
     """Compara municipios lado a lado, criterio por criterio: muniaudit compare 14097 14120 14039."""
     from reports.render import render_comparison
 
+    if lang == "en":
+        use_language("en")
+    say = _speaker(lang)
     try:
         loaded = service.load_rubric(rubric)
         run_id = service.resolve_run(obj.engine, run_id)
@@ -363,17 +473,19 @@ def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_i
     by_key = {m["cvegeo"]: m for m in document["municipalities"]}
     missing = [k for k in cvegeos if k not in by_key]
     if missing:
-        fail(f"no están en la corrida {run_id}: {', '.join(missing)}")
-    out.print(_comparison_table(document, [by_key[k] for k in cvegeos]))
+        fail(say(f"no están en la corrida {run_id}: {', '.join(missing)}",
+                 f"not in run {run_id}: {', '.join(missing)}"))
+    out.print(_comparison_table(document, [by_key[k] for k in cvegeos], say))
     if out_file is not None:
         path = render_comparison(document, list(cvegeos), out_file, lang,
                                  rubric=service.rubric_for_report(loaded, lang))
-        out.print(f"comparación escrita: {path}")
+        out.print(say(f"comparación escrita: {path}", f"comparison written: {path}"))
 
 
-def _comparison_table(document: dict, chosen: list[dict]) -> Table:
-    table = Table("criterio", *[f"{m['name']} ({m['cvegeo']})" for m in chosen], title=document["rubric"]["title"])
-    table.add_row("[b]puntaje[/b]", *[_score_cell(m) for m in chosen])
+def _comparison_table(document: dict, chosen: list[dict], say=lambda es, en: es) -> Table:
+    table = Table(say("criterio", "criterion"), *[f"{m['name']} ({m['cvegeo']})" for m in chosen],
+                  title=document["rubric"]["title"])
+    table.add_row(say("[b]puntaje[/b]", "[b]score[/b]"), *[_score_cell(m, say) for m in chosen])
     criteria_ids = list(dict.fromkeys(c["id"] for m in chosen for c in m["criteria"]))
     for cid in criteria_ids:
         cells = []
@@ -384,10 +496,10 @@ def _comparison_table(document: dict, chosen: list[dict]) -> Table:
     return table
 
 
-def _score_cell(m: dict) -> str:
+def _score_cell(m: dict, say=lambda es, en: es) -> str:
     if m["score"] is None:
         return m["score_status"]
-    suffix = f" (+{m['pending_points']:g} pend.)" if m.get("pending_points") else ""
+    suffix = f" (+{m['pending_points']:g} {say('pend.', 'pending')})" if m.get("pending_points") else ""
     return f"{m['score']:g}{suffix}"
 
 
@@ -419,8 +531,8 @@ def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, ru
 @click.option("--partial", is_flag=True,
               help="Si el rastreo no termina, publica de todos modos lo rastreado, marcado como parcial en cada página.")
 @click.pass_obj
-def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir, label, out_dir,
-        rubric, force, partial) -> None:
+def run(obj: Context, cvegeos, state, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir, label,
+        out_dir, rubric, force, partial) -> None:
     """El trabajo mensual: rastreo, auditoría, reportes y exportación, una corrida por etiqueta (mes).
 
     Idempotente (repetir el mismo mes reanuda o reutiliza su corrida), una a la vez (candado), y con códigos de
@@ -445,7 +557,7 @@ def run(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, s
         else:
             resume = resume_run if resume_run is not None else (existing_id if not force else None)
             run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label, scrapyd_nodes,
-                               warc_dir)
+                               warc_dir, state=state)
         service.audit_run(obj.engine, run_id, loaded)
         summary = monthly.summarise(obj.engine, run_id)
         index = None
@@ -466,6 +578,11 @@ def _print_run_summary(summary) -> None:
               f"perdidas {summary.lost_signals}; por revisar antes de publicar: {len(summary.flagged)}")
     for flag in summary.flagged[:20]:
         out.print(f"  {flag.cvegeo}: " + "; ".join(flag.reasons))
+    browser = summary.browser or {}
+    if browser.get("available") is False:
+        out.print(f"aviso: corrida sin navegador ({browser.get('reason') or 'sin Chromium'}): "
+                  f"{summary.pages_needing_render} páginas que requieren JavaScript no se mostraron y sus puntos "
+                  "quedan pendientes; con Chromium el puntaje puede ser otro", highlight=False, markup=False)
     if not summary.complete:
         out.print("el rastreo no terminó: ejecute de nuevo el mismo comando para reanudarlo")
 
@@ -482,9 +599,12 @@ def _print_run_summary(summary) -> None:
 def schedule(obj: Context, kind: str, write_dir: Path | None, day: int, hour: int, out_dir: Path, log_file: Path) -> None:
     """Genera una entrada de cron o un temporizador systemd para la corrida mensual."""
     from muniaudit import monthly
+    from store.db import absolute_url
 
     exe = Path(sys.argv[0]).resolve()
-    db = f" --db {shlex.quote(obj.db)}" if obj.db else ""
+    # Always the database this command resolved (--db, MUNIAUDIT_DB or ./muniaudit.sqlite, made absolute): cron
+    # and systemd start elsewhere, where the default would be another, empty database.
+    db = f" --db {shlex.quote(absolute_url(obj.db))}"
     command = f"{exe}{db} run --out {out_dir.resolve()}"
     if kind == "cron":
         files = {"muniaudit.cron": monthly.cron_entry(command, log_file.resolve(), day, hour)}
@@ -549,7 +669,8 @@ def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str |
     if not rows:
         fail(f"la corrida {run_id} no tiene criterios por revisar con {loaded.id} (¿ejecutó `muniaudit audit`?)")
     paths = write_batches(rows, out_dir, batch_size)
-    out.print(f"{len(rows)} criterios por revisar en {len(paths)} archivo(s): {out_dir}")
+    out.print(f"{count(len(rows), 'criterio', 'criterios')} por revisar en "
+              f"{count(len(paths), 'archivo', 'archivos')}: {out_dir}")
 
 
 @review.command("import")
@@ -574,8 +695,10 @@ def review_import(obj: Context, file: Path, rubric: str | None) -> None:
         fail(f"{file}: no se pudo leer como CSV UTF-8 ({exc.__class__.__name__})")
     for error in result.errors:
         console.print(f"{file}:{error}", highlight=False, markup=False)
-    out.print(f"{result.recorded} revisiones registradas, {result.skipped_blank} filas sin decisión, "
-              f"{len(result.errors)} filas con errores. Ejecute `muniaudit audit` para aplicarlas.")
+    out.print(f"{count(result.recorded, 'revisión registrada', 'revisiones registradas')}, "
+              f"{count(result.skipped_blank, 'fila sin decisión', 'filas sin decisión')}, "
+              f"{count(len(result.errors), 'fila con errores', 'filas con errores')}. "
+              "Ejecute `muniaudit audit` para aplicarlas.")
     if result.errors:
         sys.exit(EXIT_PARTIAL if result.recorded else EXIT_USAGE)
 
@@ -590,8 +713,11 @@ def demo(out_dir: Path, render: str) -> None:
     from muniaudit.demo import run_demo
 
     index = run_demo(out_dir, render=render)
+    db_file = (out_dir / "muniaudit-demo.sqlite").resolve()
     out.print(f"\nDemo lista. Abra en su navegador:\n  {index.resolve().as_uri()}\n"
-              f"Exportación JSON: {(out_dir / 'export.json').resolve()}")
+              f"Exportación JSON: {(out_dir / 'export.json').resolve()}\n"
+              f"Base de datos de la demo: {db_file}\n"
+              f"  (para seguir con ella: muniaudit --db sqlite:///{db_file} compare …)", highlight=False, markup=False)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,8 @@ class RunSummary:
     lost_signals: int = 0
     flagged: list[SiteHealth] = field(default_factory=list)
     complete: bool = True
+    browser: dict | None = None          # crawler.runner.browser_status() as recorded on the run
+    pages_needing_render: int = 0
 
     def exit_code(self) -> int:
         if not self.complete:
@@ -89,9 +91,10 @@ def summarise(engine: Engine, run_id: int) -> RunSummary:
         run = session.get(CrawlRun, run_id)
         before_run = previous_run(session, run_id)
         before_sites = {s.cvegeo: s for s in before_run.sites} if before_run else {}
-        summary = RunSummary(run_id, run.label)
+        summary = RunSummary(run_id, run.label, browser=(run.settings or {}).get("browser"))
         for site in run.sites:
             summary.statuses[site.status] = summary.statuses.get(site.status, 0) + 1
+            summary.pages_needing_render += site.pages_needing_render or 0
             if site.status in ("pending", "running"):
                 summary.complete = False
                 continue

@@ -174,6 +174,19 @@ def list_municipalities(session: Session, state: str | None = None, has_url: boo
     return rows
 
 
+def known_states(session: Session, wanted: str) -> set[str]:
+    """Codes of the states in the store that `wanted` names (key, name or abbreviation); empty when none does."""
+    rows = session.execute(select(Municipality.state_code, Municipality.state_name, Municipality.state_abbr)
+                           .distinct()).all()
+    probe = Municipality()
+    found = set()
+    for code, name, abbr in rows:
+        probe.state_code, probe.state_name, probe.state_abbr = code, name, abbr
+        if _state_matches(probe, wanted):
+            found.add(code)
+    return found
+
+
 def _state_matches(m: Municipality, wanted: str) -> bool:
     def key(text: str) -> str:
         return fold(text).strip(" .")      # "Jal." and "jal" name the same state

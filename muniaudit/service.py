@@ -110,8 +110,12 @@ def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
 
 
 def export_document(engine: Engine, run_id: int, rubric, lang: str = "es") -> dict:
+    """The export document of a run, with rubric texts and reasons in `lang`."""
+    from muniaudit.localize import localize_document
+
     with session_scope(engine) as session:
-        return build_document(session, run_id, rubric.id, rubric_meta(rubric, lang))
+        document = build_document(session, run_id, rubric.id, rubric_meta(rubric, lang))
+    return localize_document(document, rubric, lang)
 
 
 def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", limit: int = 12) -> Iterator[dict]:
@@ -126,8 +130,7 @@ def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", lim
             select(Audit.id).join(SiteCrawl, Audit.site_crawl_id == SiteCrawl.id)
             .where(SiteCrawl.run_id == i, Audit.rubric_id == rubric.id).limit(1)) is not None]
     for i in reversed(audited):
-        with session_scope(engine) as session:
-            yield build_document(session, i, rubric.id, rubric_meta(rubric, lang))
+        yield export_document(engine, i, rubric, lang)
 
 
 def write_json(document: dict, out: Path | None) -> str:

@@ -293,7 +293,29 @@ EN: dict[str, str] = {
     "Criterios que necesitan a una persona": "Criteria that need a person",
 }
 
+# -- part "words": singular/plural pairs for `_n` (templates); each form is translated on its own ------------
+EN.update({
+    "{max} punto pendiente": "{max} point pending",
+    "{n} sitio no pudo evaluarse y no aparece en la gráfica.":
+        "{n} site could not be assessed and is not in the chart.",
+    "El rastreo de esta corrida no terminó: {n} municipio no se revisó y se muestra como no revisado, no con 0.":
+        "This run's crawl did not finish: {n} municipality was not checked and is shown as not checked, not as 0.",
+    "{p} punto pendiente de revisión humana o no verificable: el puntaje puede subir.":
+        "{p} point awaits human review or could not be checked: the score may go up.",
+    "{n} criterio": "{n} criterion", "{n} criterios": "{n} criteria", "{p} punto": "{p} point", "{p} puntos": "{p} points",
+    "{p} de {max} punto": "{p} of {max} point", "{p} pendiente": "{p} pending",
+    "{n} renderizada con navegador": "{n} rendered with a browser",
+})
+
 CATALOGUES = {"es": {}, "en": EN}
+
+
+def is_singular(n: object) -> bool:
+    """Spanish and English use the singular for exactly 1 (CLDR 'one'); 0, 1.5 and 2 take the plural."""
+    try:
+        return float(n) == 1  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
 
 
 def translator(lang: str) -> Callable[..., str]:
@@ -305,3 +327,14 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**values) if values else text
 
     return _
+
+
+def plural_translator(lang: str) -> Callable[..., str]:
+    """The `_n` function: `_n("{n} punto", "{n} puntos", n, n=...)` picks the form for the count `n`, then
+    translates and fills it in like `_`."""
+    _ = translator(lang)
+
+    def _n(singular: str, plural: str, count: object, **values: object) -> str:
+        return _(singular if is_singular(count) else plural, **values)
+
+    return _n

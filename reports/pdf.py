@@ -15,6 +15,24 @@ class ChromiumNotFound(RuntimeError):
     """PDF output needs the system Chromium and the playwright package."""
 
 
+def chromium_path() -> Path:
+    """The Chromium to print with: MUNIAUDIT_CHROMIUM when set (read at call time), else /usr/bin/chromium."""
+    return Path(os.environ.get("MUNIAUDIT_CHROMIUM", "/usr/bin/chromium"))
+
+
+def pdf_problem(chromium: Path | None = None) -> str | None:
+    """Why PDFs cannot be printed on this machine, or None: checked before any work so a missing browser does
+    not leave a half-done job behind."""
+    chromium = Path(chromium or chromium_path())
+    if not chromium.is_file():
+        return f"PDF output needs Chromium at {chromium} (install the 'chromium' package or set MUNIAUDIT_CHROMIUM)"
+    import importlib.util
+
+    if importlib.util.find_spec("playwright") is None:
+        return "PDF output needs the 'playwright' Python package"
+    return None
+
+
 def render_pdf(html_path: Path, pdf_path: Path, *, chromium: Path = CHROMIUM, timeout_ms: int = 60_000) -> Path:
     """Print html_path (a file of the rendered site) to an A4 PDF at pdf_path; returns pdf_path."""
     html_path, pdf_path = Path(html_path).resolve(), Path(pdf_path)

@@ -242,7 +242,7 @@ class _Writer:
         env = _environment()
         self.templates = {name: env.get_template(f"{name}.html.j2")
                           for name in ("index", "state", "municipality", "methodology", "dictionary", "compare")}
-        self.common = {"lang": lang, "_": i18n.translator(lang), **common}
+        self.common = {"lang": lang, "_": i18n.translator(lang), "_n": i18n.plural_translator(lang), **common}
 
     def write(self, template: str, rel_path: str, **ctx: Any) -> Path:
         depth = rel_path.count("/")

@@ -20,6 +20,16 @@ def resolve_url(url: str | None = None) -> str:
     return url
 
 
+def absolute_url(url: str | None = None) -> str:
+    """resolve_url with a relative SQLite path made absolute (for commands run from another folder: cron)."""
+    url = resolve_url(url)
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and url != prefix + ":memory:" and not url.startswith(prefix + "/"):
+        path = url[len(prefix):]
+        return prefix + str(Path(path).expanduser().resolve())
+    return url
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = resolve_url(url)
     if url.startswith("postgresql://"):

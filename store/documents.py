@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from muniaudit import __version__
-from store.models import Audit, Municipality, Page, SignalRow, SiteCrawl
+from store.models import Audit, CrawlRun, Municipality, Page, SignalRow, SiteCrawl
 
 CORE_SIGNAL_FIELDS = ("kind", "url", "found_on", "on_home", "snippet", "captured_at", "data")
 
@@ -29,8 +29,20 @@ def build_document(session: Session, run_id: int, rubric_id: str, rubric_meta: d
         "generated_at": datetime.now(UTC).isoformat(),
         "tool": {"name": "muniaudit", "version": __version__},
         "rubric": rubric_meta,
+        "run": _run_doc(session.get(CrawlRun, run_id)),
         "municipalities": municipalities,
     }
+
+
+def _run_doc(run: CrawlRun | None) -> dict:
+    """The run's id, label and, when the crawl recorded it, whether a browser could render JavaScript pages."""
+    if run is None:
+        return {}
+    doc = {"id": run.id, "label": run.label or ""}
+    browser = (run.settings or {}).get("browser")
+    if isinstance(browser, dict) and isinstance(browser.get("available"), bool):
+        doc["browser"] = {k: browser[k] for k in ("available", "render", "reason") if k in browser}
+    return doc
 
 
 def _latest_audits(session: Session, site_ids: list[int], rubric_id: str) -> dict[int, Audit]:
@@ -102,7 +114,9 @@ def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, 
 def _criterion_doc(c) -> dict:
     return {"id": c.criterion_id, "category": c.category, "title": c.title, "status": c.status,
             "points": c.points, "max_points": c.max_points, "mode": c.mode, "reason": c.reason,
-            "evidence": c.evidence, "reviewed_by": c.reviewed_by, "suggestion": c.suggestion}
+            "evidence": c.evidence, "reviewed_by": c.reviewed_by, "suggestion": c.suggestion,
+            **({"message": c.message} if c.message else {}),
+            **({"suggestion_message": c.suggestion_message} if c.suggestion_message else {})}
 
 
 def _signal_doc(s: SignalRow) -> dict:

@@ -107,7 +107,7 @@ def save_audits(session: Session, pairs: list[tuple[SiteCrawl, AuditResult]]) ->
     rows = [{"audit_id": audit.id, "position": position, "criterion_id": c.id, "category": c.category,
              "title": c.title, "status": c.status, "points": c.points, "max_points": c.max_points, "mode": c.mode,
              "reason": c.reason, "evidence": [_plain(e) for e in c.evidence], "reviewed_by": c.reviewed_by,
-             "suggestion": c.suggestion}
+             "suggestion": c.suggestion, "message": c.message, "suggestion_message": c.suggestion_message}
             for audit, (_, r) in zip(audits, pairs, strict=True) for position, c in enumerate(r.criteria)]
     if rows:
         session.execute(insert(CriterionResultRow), rows)

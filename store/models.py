@@ -154,6 +154,9 @@ class CriterionResultRow(Base):
     evidence: Mapped[list] = mapped_column(JSON, default=list)
     reviewed_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     suggestion: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # reason and suggestion as audit.messages keys + parameters, rendered in the report's language
+    message: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    suggestion_message: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     audit: Mapped[Audit] = relationship(back_populates="criteria")
 
 

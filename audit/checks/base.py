@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from audit.evidence import CRAWL_PARTIAL, Evidence, EvidenceSignal
+from audit.messages import Message, joined, msg, render
 from audit.result import ERROR, FAIL, NEEDS_REVIEW, PARTIAL, PASS, EvidenceRef
 
 MAX_REFS = 5
@@ -14,7 +15,10 @@ MAX_REFS = 5
 
 @dataclass
 class CheckOutcome:
-    """What a check concluded: status, fraction of the requirement met (0-1), a Spanish reason and evidence."""
+    """What a check concluded: status, fraction of the requirement met (0-1), a Spanish reason and evidence.
+
+    `message` / `suggestion_message` are the same texts as audit.messages keys plus parameters, so reports can
+    render them in the reader's language; checks that only give text leave them None."""
 
     status: str
     fraction: float
@@ -22,6 +26,21 @@ class CheckOutcome:
     evidence: list[EvidenceRef] = field(default_factory=list)
     suggestion: str | None = None
     absent: bool = False      # failed because nothing was found: uncertain when the crawl was incomplete
+    message: Message | None = None
+    suggestion_message: Message | None = None
+
+
+Reason = str | Message
+
+
+def outcome(status: str, fraction: float, reason: Reason, evidence: list[EvidenceRef] | None = None,
+            suggestion: Reason | None = None, absent: bool = False) -> CheckOutcome:
+    """A CheckOutcome whose texts may be messages (rendered in Spanish for `reason`/`suggestion`)."""
+    message = reason if isinstance(reason, dict) else None
+    suggestion_message = suggestion if isinstance(suggestion, dict) else None
+    return CheckOutcome(status, fraction, render(reason, "es"), list(evidence or []),
+                        render(suggestion, "es") if suggestion is not None else None, absent,
+                        message, suggestion_message)
 
 
 @dataclass(frozen=True)
@@ -50,7 +69,7 @@ _TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "true/false",
 class EvidenceIndex:
     """One Evidence with its signals indexed by kind, built once per scoring."""
 
-    __slots__ = ("evidence", "by_kind", "crawled_on", "incomplete_reason")
+    __slots__ = ("evidence", "by_kind", "crawled_on", "incomplete_reason", "incomplete_message")
 
     def __init__(self, evidence: Evidence) -> None:
         self.evidence = evidence
@@ -58,7 +77,8 @@ class EvidenceIndex:
         for signal in evidence.signals:
             self.by_kind.setdefault(signal.kind, []).append(signal)
         self.crawled_on: date = evidence.crawled_at.date()
-        self.incomplete_reason = _incomplete_reason(evidence)
+        self.incomplete_message = _incomplete_message(evidence)
+        self.incomplete_reason = render(self.incomplete_message, "es") if self.incomplete_message else None
 
     def of_kind(self, kinds: str | Iterable[str]) -> list[EvidenceSignal]:
         if isinstance(kinds, str):
@@ -70,17 +90,17 @@ class EvidenceIndex:
         return self.evidence.facts
 
 
-def _incomplete_reason(evidence: Evidence) -> str | None:
-    """Why an absence may be an artefact of the crawl (Spanish), or None when the crawl was complete."""
+def _incomplete_message(evidence: Evidence) -> Message | None:
+    """Why an absence may be an artefact of the crawl, or None when the crawl was complete."""
     parts = []
     if evidence.crawl_status == CRAWL_PARTIAL:
-        parts.append("el rastreo fue parcial")
+        parts.append(msg("incomplete.partial"))
     if evidence.pages_needing_render:
-        parts.append(f"{evidence.pages_needing_render} página(s) requieren JavaScript y no se pudieron mostrar")
+        parts.append(msg("incomplete.render", n=evidence.pages_needing_render))
     blocked = evidence.facts.get("blocked_pages") or 0
     if isinstance(blocked, int | float) and blocked > 0:
-        parts.append(f"{int(blocked)} página(s) bloqueadas")
-    return "; ".join(parts) or None
+        parts.append(msg("incomplete.blocked", n=int(blocked)))
+    return joined(parts, ";") if parts else None
 
 
 def index(evidence: Evidence | EvidenceIndex) -> EvidenceIndex:
@@ -99,6 +119,16 @@ def ref(signal: EvidenceSignal) -> EvidenceRef:
 
 def _text_or_none(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def text_problem(value: Any) -> str | None:
+    """A rubric text parameter: a string, or a mapping with a Spanish text and optionally an English one."""
+    if isinstance(value, dict):
+        if not isinstance(value.get("es"), str) or not value["es"] or set(value) - {"es", "en"}:
+            return "needs {es: ..., en: ...} with a Spanish text"
+        if "en" in value and not isinstance(value["en"], str):
+            return "en: must be text"
+    return None
 
 
 # -- graded signals: the crawler's status and confidence (crawler.extract.grading) ----------------------------
@@ -132,26 +162,27 @@ def refs(signals: Iterable[EvidenceSignal]) -> list[EvidenceRef]:
     return out
 
 
-def passed(reason: str, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
-    return CheckOutcome(PASS, 1.0, reason, refs(signals))
+def passed(reason: Reason, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+    return outcome(PASS, 1.0, reason, refs(signals))
 
 
-def failed(reason: str, absent: bool = True, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
-    return CheckOutcome(FAIL, 0.0, reason, refs(signals), absent=absent)
+def failed(reason: Reason, absent: bool = True, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+    return outcome(FAIL, 0.0, reason, refs(signals), absent=absent)
 
 
-def partly(fraction: float, reason: str, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+def partly(fraction: float, reason: Reason, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
     fraction = min(max(fraction, 0.0), 1.0)
     status = PASS if fraction >= 1 else PARTIAL if fraction > 0 else FAIL
-    return CheckOutcome(status, fraction, reason, refs(signals), absent=fraction == 0)
+    return outcome(status, fraction, reason, refs(signals), absent=fraction == 0)
 
 
-def to_review(reason: str, suggestion: str | None = None, signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
-    return CheckOutcome(NEEDS_REVIEW, 0.0, reason, refs(signals), suggestion=suggestion)
+def to_review(reason: Reason, suggestion: Reason | None = None,
+              signals: Iterable[EvidenceSignal] = ()) -> CheckOutcome:
+    return outcome(NEEDS_REVIEW, 0.0, reason, refs(signals), suggestion=suggestion)
 
 
-def errored(reason: str) -> CheckOutcome:
-    return CheckOutcome(ERROR, 0.0, reason)
+def errored(reason: Reason) -> CheckOutcome:
+    return outcome(ERROR, 0.0, reason)
 
 
 def matches(signal: EvidenceSignal, where: Mapping[str, Any] | None) -> bool:

@@ -7,6 +7,7 @@ from typing import Any
 from audit.checks.base import CheckOutcome, EvidenceIndex, Param, failed, partly, passed
 from audit.checks.registry import check
 from audit.evidence import EvidenceSignal
+from audit.messages import Message, joined, msg
 
 IN_SECTION = Param((bool,), default=True, help="true: only datasets listed in the open-data section")
 NON_DATA_FORMATS = ("html", "htm", "php", "aspx", "")
@@ -17,8 +18,8 @@ def datasets(ev: EvidenceIndex, in_data_section: bool) -> list[EvidenceSignal]:
     return [s for s in found if s.data.get("in_data_section")] if in_data_section else found
 
 
-def _where(in_data_section: bool) -> str:
-    return " en el apartado de datos abiertos" if in_data_section else " en el sitio"
+def _where(in_data_section: bool) -> Message:
+    return msg("data.where.section") if in_data_section else msg("data.where.site")
 
 
 @check("count_datasets", params={
@@ -30,9 +31,9 @@ def count_datasets(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     if p["machine_readable"] is not None:
         found = [s for s in found if bool(s.data.get("machine_readable")) == p["machine_readable"]]
     if not found:
-        return failed(f"No se encontraron archivos de datos{_where(p['in_data_section'])}.")
-    return partly(len(found) / p["min"], f"Se encontraron {len(found)} archivo(s) de datos"
-                  f"{_where(p['in_data_section'])}; se requieren {p['min']}.", found)
+        return failed(msg("data.no_files", where=_where(p["in_data_section"])))
+    return partly(len(found) / p["min"], msg("data.files_found", n=len(found), where=_where(p["in_data_section"]),
+                                             min=p["min"]), found)
 
 
 def collections_of(found: list[EvidenceSignal], count_ungrouped: bool) -> dict[str, list[EvidenceSignal]]:
@@ -55,10 +56,10 @@ def count_collections(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` collections of documents, rubros or databases."""
     groups = collections_of(datasets(ev, p["in_data_section"]), p["count_ungrouped"])
     if not groups:
-        return failed(f"No se encontraron colecciones de datos{_where(p['in_data_section'])}.")
+        return failed(msg("data.no_collections", where=_where(p["in_data_section"])))
     names = ", ".join(sorted(groups)[:5])
-    return partly(len(groups) / p["min"], f"Se encontraron {len(groups)} colección(es) ({names}); "
-                  f"se requieren {p['min']}.", [g[0] for g in groups.values()])
+    return partly(len(groups) / p["min"], msg("data.collections", n=len(groups), names=names, min=p["min"]),
+                  [g[0] for g in groups.values()])
 
 
 @check("organised_by_topics", params={
@@ -75,17 +76,17 @@ def organised_by_topics(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome
             topics.setdefault(topic, set()).add(str(signal.data.get("collection") or "").strip())
     if not topics:
         if found:
-            return failed("Los datos no están clasificados por temas.", absent=False, signals=found)
-        return failed(f"No se encontraron datos clasificados por temas{_where(p['in_data_section'])}.")
+            return failed(msg("data.not_by_topic"), absent=False, signals=found)
+        return failed(msg("data.no_topics", where=_where(p["in_data_section"])))
     listed = ", ".join(sorted(topics)[:5])
     with_sub = [t for t, cols in topics.items() if len(cols - {""}) >= 2]
     enough = len(topics) >= p["min_topics"]
     if enough and (with_sub or not p["require_subtopics"]):
-        return passed(f"Los datos están organizados en {len(topics)} temas ({listed}).", found)
-    missing = [] if enough else [f"{len(topics)} de {p['min_topics']} temas"]
+        return passed(msg("data.by_topics", n=len(topics), listed=listed), found)
+    missing = [] if enough else [msg("data.topics_of", n=len(topics), min=p["min_topics"])]
     if p["require_subtopics"] and not with_sub:
-        missing.append("ningún tema tiene subtemas")
-    return partly(0.5, f"Clasificación incompleta ({listed}): {'; '.join(missing)}.", found)
+        missing.append(msg("data.no_subtopics"))
+    return partly(0.5, msg("data.topics_incomplete", listed=listed, missing=joined(missing, ";")), found)
 
 
 @check("formats_machine_readable", params={
@@ -96,16 +97,16 @@ def formats_machine_readable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOu
     """Files in formats that allow quick extraction and reuse (CSV, XLSX, JSON...): any, or a minimum share."""
     found = datasets(ev, p["in_data_section"])
     if not found:
-        return failed(f"No se encontraron archivos de datos{_where(p['in_data_section'])}.")
+        return failed(msg("data.no_files", where=_where(p["in_data_section"])))
     readable = [s for s in found if s.data.get("machine_readable")]
     share = len(readable) / len(found)
-    formats = ", ".join(sorted({str(s.data.get("format") or "?") for s in readable})) or "ninguno"
-    detail = f"{len(readable)} de {len(found)} archivos en formato procesable ({formats})"
+    formats = ", ".join(sorted({str(s.data.get("format") or "?") for s in readable})) or msg("none")
+    detail = msg("data.readable_detail", r=len(readable), n=len(found), formats=formats)
     wanted = p["share"] if p["share"] is not None and not p["any"] else None
     if wanted is None:
-        return passed(f"Hay {detail}.", readable) if readable else failed(
-            f"Ningún archivo está en formato procesable ({detail}).", absent=False, signals=found)
-    return partly(share / wanted if wanted else 1.0, f"{detail}; se requiere al menos {wanted:.0%}.",
+        return passed(msg("data.readable_some", detail=detail), readable) if readable else failed(
+            msg("data.readable_none", detail=detail), absent=False, signals=found)
+    return partly(share / wanted if wanted else 1.0, msg("data.readable_share", detail=detail, share=wanted),
                   readable or found)
 
 
@@ -115,9 +116,8 @@ def downloadable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     files = [s for s in datasets(ev, p["in_data_section"])
              if str(s.data.get("format") or "").lower() not in NON_DATA_FORMATS]
     if not files:
-        return failed(f"No se encontraron archivos descargables{_where(p['in_data_section'])}.")
-    return partly(len(files) / p["min"], f"Se pueden descargar {len(files)} archivo(s), p. ej. {files[0].url}",
-                  files)
+        return failed(msg("data.no_downloads", where=_where(p["in_data_section"])))
+    return partly(len(files) / p["min"], msg("data.downloads", n=len(files), url=files[0].url), files)
 
 
 @check("processed_data", params={
@@ -127,13 +127,12 @@ def processed_data(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Proposal: data were processed for end use (structured files, few scans or images)."""
     found = datasets(ev, p["in_data_section"])
     if not found:
-        return failed(f"No se encontraron archivos de datos{_where(p['in_data_section'])}.")
+        return failed(msg("data.no_files", where=_where(p["in_data_section"])))
     images = {"jpg", "jpeg", "png", "gif", "tif", "tiff"}
     raw = [s for s in found if str(s.data.get("format") or "").lower() in images]
     scanned = [s.data["scanned_pdf_share"] for s in ev.of_kind("clarity")
                if isinstance(s.data.get("scanned_pdf_share"), int | float)]
     share = max([len(raw) / len(found), *scanned])
-    detail = f"proporción de escaneos o imágenes: {share:.0%}"
     if share <= p["max_scanned_share"]:
-        return passed(f"Los datos parecen procesados para su uso ({detail}).", found)
-    return failed(f"Muchos datos son escaneos o imágenes ({detail}).", absent=False, signals=raw or found)
+        return passed(msg("data.processed", share=share), found)
+    return failed(msg("data.scanned", share=share), absent=False, signals=raw or found)

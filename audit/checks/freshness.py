@@ -5,9 +5,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from audit.checks.base import CheckOutcome, EvidenceIndex, Param, failed, fmt_date, parse_date, passed
+from audit.checks.base import CheckOutcome, EvidenceIndex, Param, failed, parse_date, passed
 from audit.checks.registry import check
 from audit.evidence import EvidenceSignal
+from audit.messages import Message, msg
 
 SCOPES = ("data_section", "dataset", "page")
 FUTURE_TOLERANCE_DAYS = 1
@@ -26,17 +27,16 @@ def dated(ev: EvidenceIndex, scopes: list[str] | None) -> list[tuple[date, Evide
     return out
 
 
-def _within(ev: EvidenceIndex, days: int, scopes: list[str] | None, what: str) -> CheckOutcome:
+def _within(ev: EvidenceIndex, days: int, scopes: list[str] | None, what: Message) -> CheckOutcome:
     found = dated(ev, scopes)
     if not found:
-        return failed(f"No se encontró ninguna fecha de actualización de {what}.")
+        return failed(msg("fresh.no_date", what=what))
     newest, signal = found[0]
     age = (ev.crawled_on - newest).days
-    detail = f"la más reciente es del {fmt_date(newest)} ({age} días antes del rastreo del {fmt_date(ev.crawled_on)})"
+    detail = msg("fresh.detail", newest=newest.isoformat(), age=age, crawled=ev.crawled_on.isoformat())
     if age <= days:
-        return passed(f"Actualización de {what} dentro de los últimos {days} días: {detail}.", [signal])
-    return failed(f"Sin actualización de {what} en los últimos {days} días: {detail}.", absent=False,
-                  signals=[signal])
+        return passed(msg("fresh.within", what=what, days=days, detail=detail), [signal])
+    return failed(msg("fresh.stale", what=what, days=days, detail=detail), absent=False, signals=[signal])
 
 
 @check("updated_within", params={
@@ -45,7 +45,7 @@ def _within(ev: EvidenceIndex, days: int, scopes: list[str] | None, what: str) -
                     help="update_date scopes that count")})
 def updated_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """The (data section's) information was updated at least once in the `days` before the crawl."""
-    return _within(ev, p["days"], p["scopes"], "la información")
+    return _within(ev, p["days"], p["scopes"], msg("fresh.what.information"))
 
 
 @check("newest_block_within", params={
@@ -53,4 +53,4 @@ def updated_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     "scopes": Param((list,), default=["dataset"], choices=SCOPES)})
 def newest_block_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least one block of information holds data less than `days` old."""
-    return _within(ev, p["days"], p["scopes"], "algún bloque de datos")
+    return _within(ev, p["days"], p["scopes"], msg("fresh.what.block"))

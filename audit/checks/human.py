@@ -10,13 +10,15 @@ from audit.checks.base import (
     EvidenceIndex,
     Param,
     failed,
-    fmt_date,
+    outcome,
     parse_date,
     passed,
     refs,
+    text_problem,
     to_review,
 )
 from audit.checks.registry import check
+from audit.messages import localized, msg, status_word
 from audit.probes import SOCIAL_ACTIVITY_FACT
 from audit.result import FAIL, PASS
 
@@ -30,25 +32,22 @@ def readability(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     scores = [s.data["readability"] for s in signals if isinstance(s.data.get("readability"), int | float)]
     scans = [s.data["scanned_pdf_share"] for s in signals if isinstance(s.data.get("scanned_pdf_share"), int | float)]
     if not scores:
-        return to_review("No hay medición de legibilidad: una persona debe leer el apartado de datos.",
-                         signals=signals)
+        return to_review(msg("readability.none"), signals=signals)
     value = median(scores)
     scanned = max(scans, default=0.0)
-    detail = f"legibilidad Fernández-Huerta {value:.0f}/100 (mínimo {p['min_score']})"
-    if scans:
-        detail += f", PDF escaneados {scanned:.0%}"
     ok = value >= p["min_score"] and scanned <= p["max_scanned_share"]
-    proposal = "cumple" if ok else "no cumple"
-    outcome = CheckOutcome(PASS if ok else FAIL, 1.0 if ok else 0.0, f"Propuesta: {proposal} ({detail}).",
-                           refs(signals), suggestion=f"Propuesta automática: {proposal} ({detail}).")
-    return outcome
+    words = {"verdict": status_word(PASS if ok else FAIL),
+             "detail": msg("readability.detail", value=float(value), min=p["min_score"]),
+             "scans": msg("readability.scans", share=scanned) if scans else ""}
+    return outcome(PASS if ok else FAIL, 1.0 if ok else 0.0, msg("readability.proposal", **words), refs(signals),
+                   suggestion=msg("readability.suggestion", **words))
 
 
-@check("human_only", params={"hint": Param((str,), default="", help="what the reviewer should look at")})
+@check("human_only", params={"hint": Param((str, dict), default="", validate=text_problem,
+                                          help="what the reviewer should look at: text or {es: ..., en: ...}")})
 def human_only(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Nothing a machine can judge: always asks for a human review."""
-    hint = p["hint"] or "Este criterio requiere el juicio de una persona."
-    return to_review(hint)
+    return to_review(msg("human.hint", hint=localized(p["hint"])) if p["hint"] else msg("human.default_hint"))
 
 
 @check("social_activity", params={
@@ -61,20 +60,19 @@ def social_activity(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Recent activity of the municipality's accounts, from optional probe results; else asks a reviewer."""
     accounts = ev.of_kind(p["kinds"])
     if not accounts:
-        return failed("No se encontraron cuentas institucionales en redes sociales o canales de video.")
+        return failed(msg("social.no_accounts"))
     field = "last_post_at" if p["what"] == "post" else "last_interaction_at"
-    what = "publicación" if p["what"] == "post" else "interacción con un ciudadano"
+    what = msg(f"social.what.{p['what']}")
     probed = [r for r in ev.facts.get(SOCIAL_ACTIVITY_FACT) or [] if isinstance(r, Mapping)]
     dates = sorted(((d, r) for r in probed if (d := parse_date(r.get(field))) is not None),
                    key=lambda pair: pair[0], reverse=True)
     urls = ", ".join(s.url for s in accounts[:5])
     if not dates:
-        return to_review(f"Sin sondeo automático de {what}: revise si alguna cuenta tuvo {what} en los "
-                         f"{p['days']} días previos al {fmt_date(ev.crawled_on)}: {urls}.", signals=accounts)
+        return to_review(msg("social.unprobed", what=what, days=p["days"], crawled=ev.crawled_on.isoformat(),
+                             urls=urls), signals=accounts)
     newest, record = dates[0]
     age = (ev.crawled_on - newest).days
-    detail = f"la más reciente el {fmt_date(newest)} en {record.get('url') or record.get('identity')}"
+    detail = msg("social.detail", newest=newest.isoformat(), where=str(record.get("url") or record.get("identity")))
     if -1 <= age <= p["days"]:
-        return passed(f"Hubo {what} en los últimos {p['days']} días: {detail}.", accounts)
-    return failed(f"Sin {what} en los {p['days']} días previos al rastreo: {detail}.", absent=False,
-                  signals=accounts)
+        return passed(msg("social.active", what=what, days=p["days"], detail=detail), accounts)
+    return failed(msg("social.inactive", what=what, days=p["days"], detail=detail), absent=False, signals=accounts)

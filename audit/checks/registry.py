@@ -6,17 +6,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from audit.checks.base import CheckOutcome, EvidenceIndex, Param, errored, index
+from audit.checks.base import CheckOutcome, EvidenceIndex, Param, errored, index, outcome
 from audit.evidence import CRAWL_BLOCKED, CRAWL_NO_URL, CRAWL_UNREACHABLE, Evidence
+from audit.messages import msg, render
 from audit.result import FAIL, NEEDS_REVIEW
 
 CheckFn = Callable[[EvidenceIndex, Mapping[str, Any]], CheckOutcome]
 
-NOT_AUDITABLE = {
-    CRAWL_UNREACHABLE: "El sitio no respondió durante el rastreo: no se pudo comprobar.",
-    CRAWL_BLOCKED: "El sitio bloqueó el rastreo (CAPTCHA, desafío o robots.txt): no se pudo comprobar.",
-    CRAWL_NO_URL: "El municipio no tiene sitio web registrado: no se pudo comprobar.",
-}
+NOT_AUDITABLE_MESSAGES = {CRAWL_UNREACHABLE: msg("site.unreachable"), CRAWL_BLOCKED: msg("site.blocked"),
+                          CRAWL_NO_URL: msg("site.no_url")}
+NOT_AUDITABLE = {status: render(message) for status, message in NOT_AUDITABLE_MESSAGES.items()}
 
 
 @dataclass(frozen=True)
@@ -89,22 +88,21 @@ def with_defaults(name: str, params: Mapping[str, Any]) -> dict[str, Any]:
 def run_check(name: str, evidence: Evidence | EvidenceIndex, params: Mapping[str, Any] | None = None) -> CheckOutcome:
     """Run a registered check with crawl-status guards: never a silent fail for what could not be seen."""
     ev = index(evidence)
-    not_auditable = NOT_AUDITABLE.get(ev.evidence.crawl_status)
+    not_auditable = NOT_AUDITABLE_MESSAGES.get(ev.evidence.crawl_status)
     if not_auditable:
         return errored(not_auditable)
     registered = CHECKS.get(name)
     if registered is None:
-        return errored(f"Comprobación desconocida '{name}'.")
+        return errored(msg("check.unknown", name=name))
     try:
-        outcome = registered.fn(ev, with_defaults(name, params or {}))
+        result = registered.fn(ev, with_defaults(name, params or {}))
     except Exception as exc:  # noqa: BLE001 - one malformed signal must not stop a national run
-        return errored(f"Error interno en la comprobación '{name}': {type(exc).__name__}: {exc}")
-    return _uncertain_absence(outcome, ev)
+        return errored(msg("check.internal_error", name=name, error=f"{type(exc).__name__}: {exc}"))
+    return _uncertain_absence(result, ev)
 
 
-def _uncertain_absence(outcome: CheckOutcome, ev: EvidenceIndex) -> CheckOutcome:
-    if outcome.status != FAIL or not outcome.absent or ev.incomplete_reason is None:
-        return outcome
-    reason = f"{outcome.reason} No se puede confirmar la ausencia: {ev.incomplete_reason}."
-    return CheckOutcome(NEEDS_REVIEW, 0.0, reason, outcome.evidence,
-                        suggestion="Revisar el sitio a mano: propuesta automática 'no cumple'.", absent=True)
+def _uncertain_absence(result: CheckOutcome, ev: EvidenceIndex) -> CheckOutcome:
+    if result.status != FAIL or not result.absent or ev.incomplete_message is None:
+        return result
+    reason = msg("absence.unconfirmed", reason=result.message or result.reason, why=ev.incomplete_message)
+    return outcome(NEEDS_REVIEW, 0.0, reason, result.evidence, suggestion=msg("absence.suggestion"), absent=True)

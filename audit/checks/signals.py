@@ -21,11 +21,12 @@ from audit.checks.base import (
     matches,
     partly,
     passed,
+    text_problem,
     to_review,
 )
 from audit.checks.registry import check
 from audit.evidence import EvidenceSignal
-from audit.wording import placement_words, reason_words, role_words
+from audit.messages import KIND_ES, PLACEMENT_ES, REASON_ES, ROLE_ES, Message, joined, key_of, localized, msg
 
 # Mirrors crawler.extract.types.SIGNAL_KINDS (a unit test keeps them equal; audit does not import crawler).
 SIGNAL_KINDS = (
@@ -34,25 +35,7 @@ SIGNAL_KINDS = (
     "contact", "communication_tool", "mayor_profile", "platform", "clarity", "responsive",
 )
 
-KIND_LABELS = {
-    "social_profile": "perfil institucional en redes sociales",
-    "video_channel": "canal de video",
-    "mobile_app": "aplicación móvil",
-    "open_data_section": "apartado de datos abiertos o transparencia focalizada",
-    "transparency_section": "apartado de transparencia",
-    "dataset": "archivo de datos descargable",
-    "update_date": "fecha de actualización",
-    "search_tool": "herramienta de búsqueda",
-    "participation": "mecanismo de participación ciudadana",
-    "citizen_report_tool": "herramienta para que la ciudadanía envíe información",
-    "citizen_evaluation": "instrumento de evaluación ciudadana",
-    "contact": "dato de contacto",
-    "communication_tool": "herramienta de comunicación con la autoridad",
-    "mayor_profile": "perfil del presidente o presidenta municipal en redes sociales",
-    "platform": "plataforma del sitio",
-    "clarity": "medición de claridad",
-    "responsive": "diseño adaptable a dispositivos móviles",
-}
+KIND_LABELS = KIND_ES      # Spanish labels (audit.messages holds both languages)
 
 KIND = Param((str, list), required=True, choices=SIGNAL_KINDS, help="signal kind or list of kinds")
 WHERE = Param((dict,), default=None, help="data fields that must equal these values (a list = any of)")
@@ -60,9 +43,10 @@ ON_HOME = Param((bool,), default=None, help="true: only signals linked from the 
 MAX_DEPTH = Param((int,), default=None, help="only signals whose data.depth is at most this")
 
 
-def label(kinds: str | list[str]) -> str:
+def label(kinds: str | list[str]) -> Message:
+    """'perfil institucional en redes sociales o canal de video' as a message."""
     kinds = [kinds] if isinstance(kinds, str) else kinds
-    return " o ".join(KIND_LABELS.get(k, k) for k in kinds)
+    return joined([msg(key_of("kind", k)) if k in KIND_LABELS else k for k in kinds], "or")
 
 
 def select(ev: EvidenceIndex, p: Mapping[str, Any]) -> list[EvidenceSignal]:
@@ -95,31 +79,52 @@ def _depth(signal: EvidenceSignal) -> int:
     return 0 if signal.on_home else 99
 
 
-def _place(p: Mapping[str, Any]) -> str:
-    return " con enlace en la página principal" if p.get("on_home") else ""
+def _place(p: Mapping[str, Any]) -> Message | str:
+    return msg("signal.place.on_home") if p.get("on_home") else ""
 
 
-def describe(signal: EvidenceSignal) -> str:
+def _more(n: int) -> Message | str:
+    return msg("more", n=n) if n > 0 else ""
+
+
+def _placement_term(data: Mapping[str, Any]) -> Message | None:
+    region = str(data.get("placement") or "").partition("/")[2]
+    return msg(key_of("placement", region)) if region in PLACEMENT_ES else None
+
+
+def _why_term(data: Mapping[str, Any]) -> Message | None:
+    """Why a graded signal could not be decided (None when no known reason applies)."""
+    for code in reversed(data.get("reasons") or []):
+        if code in REASON_ES:
+            return msg(key_of("target", code))
+        if str(code).startswith("target_"):
+            return msg("signal.target_problem", code=str(code)[7:])
+    return None
+
+
+def describe(signal: EvidenceSignal) -> Message | str:
     """'<url> (enlace en el menú principal; destino: página de tipo artículo; confianza 0.45)' for a reason:
     where the link sat, what its target was, why it was not confirmed, how sure the crawler is."""
-    parts = [placement_words(signal.data)]
-    if signal.data.get("target_role"):
-        parts.append("destino: " + role_words(signal.data["target_role"]))
-    why = reason_words(signal.data) if signal.data.get("status") != CONFIRMED else ""
+    parts: list[Message] = []
+    placed = _placement_term(signal.data)
+    if placed:
+        parts.append(placed)
+    if signal.data.get("target_role") in ROLE_ES:
+        parts.append(msg("signal.target_is", role=msg(key_of("role", signal.data["target_role"]))))
+    why = _why_term(signal.data) if signal.data.get("status") != CONFIRMED else None
     if why:
         parts.append(why)
     if isinstance(signal.data.get("confidence"), int | float):
-        parts.append(f"confianza {signal.data['confidence']:.2f}")
-    detail = "; ".join(x for x in parts if x)
-    return f"{signal.url} ({detail})" if detail else signal.url
+        parts.append(msg("signal.confidence", c=float(signal.data["confidence"])))
+    return msg("signal.described", url=signal.url, detail=joined(parts, ";")) if parts else signal.url
 
 
-def _for_review(what: str, unsure: list[EvidenceSignal], found: int = 0, needed: int = 1) -> CheckOutcome:
+def _for_review(what: Message, unsure: list[EvidenceSignal], found: int = 0, needed: int = 1) -> CheckOutcome:
     """A person decides: the crawler proposed candidates it could not confirm."""
-    listed = "; ".join(describe(s) for s in unsure[:3]) + (f" (y {len(unsure) - 3} más)" if len(unsure) > 3 else "")
-    have = f"Se confirmaron {found} de {needed}. " if found else ""
-    return to_review(f"{have}Se propuso {what}, sin confirmación automática: {listed}. Una persona debe verificarlo.",
-                     suggestion=f"Verificar a mano: {unsure[0].url}", signals=unsure)
+    listed = [joined([describe(s) for s in unsure[:3]], ";"), _more(len(unsure) - 3)]
+    have = msg("signal.confirmed_of", found=found, needed=needed) if found else ""
+    return to_review(msg("signal.for_review", have=have, what=what, listed=joined(listed, "")),
+                     suggestion=msg("review.check_by_hand", url=unsure[0].url), signals=unsure)
 
 
 GRADED = {"min_confidence": MIN_CONFIDENCE, "include_references": INCLUDE_REFERENCES}
@@ -131,20 +136,19 @@ def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` signals of a kind (optionally on the home page and with data fields equal to values);
     candidates the crawler could not confirm, or is not confident of, go to a person."""
     found, unsure = split(select(ev, p), p)
-    what = label(p["kind"]) + _place(p)
+    what = joined([label(p["kind"]), _place(p)], "")
     if len(found) >= p["min"]:
-        return passed(f"Se encontró {what}: {describe(found[0])}" +
-                      (f" (y {len(found) - 1} más)" if len(found) > 1 else ""), found)
+        return passed(msg("signal.found", what=what, first=describe(found[0]), more=_more(len(found) - 1)), found)
     if unsure:
         return _for_review(what, unsure, len(found), p["min"])
     if found:
-        return partly(len(found) / p["min"], f"Se encontraron {len(found)} de {p['min']} ({what}).", found)
+        return partly(len(found) / p["min"], msg("signal.some_of", found=len(found), min=p["min"], what=what), found)
     if p.get("on_home"):
         elsewhere, _ = split(select(ev, {**p, "on_home": False}), p)
         if elsewhere:
-            return failed(f"Hay {label(p['kind'])} en {elsewhere[0].found_on}, pero sin enlace en la página "
-                          "principal.", absent=False, signals=elsewhere)
-    return failed(f"No se encontró {what}.")
+            return failed(msg("signal.not_on_home", what=label(p["kind"]), url=elsewhere[0].found_on),
+                          absent=False, signals=elsewhere)
+    return failed(msg("signal.not_found", what=what))
 
 
 @check("signal_on_home", params={"kind": KIND, "where": WHERE, **GRADED})
@@ -162,8 +166,8 @@ def count_signals(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     if len(found) < p["min"] and unsure:
         return _for_review(what, unsure, len(found), p["min"])
     if not found:
-        return failed(f"No se encontró ningún {what}{_place(p)} (se requieren {p['min']}).")
-    return partly(len(found) / p["min"], f"Se encontraron {len(found)} ({what}); se requieren {p['min']}.", found)
+        return failed(msg("signal.none_of_needed", what=what, place=_place(p), min=p["min"]))
+    return partly(len(found) / p["min"], msg("signal.count", n=len(found), what=what, min=p["min"]), found)
 
 
 @check("search_tool", params={
@@ -176,14 +180,13 @@ def search_tool(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
         tools = [s for s in tools if s.data.get("scope") == p["scope"]]
     if p["dynamic"] is not None:
         tools = [s for s in tools if bool(s.data.get("dynamic")) == p["dynamic"]]
-    where = {"any": "", "site": " del sitio", "data_section": " en el apartado de datos"}[p["scope"]]
+    where = "" if p["scope"] == "any" else msg(f"search.where.{p['scope']}")
     if tools:
-        return passed(f"Hay una herramienta de búsqueda{where}: {tools[0].url}", tools)
+        return passed(msg("search.found", where=where, url=tools[0].url), tools)
     others = [s for s in ev.of_kind("search_tool") if s not in tools]
     if others:
-        return failed(f"Hay un buscador ({others[0].url}), pero no es una herramienta de consulta{where} "
-                      "como se pide.", signals=others)
-    return failed(f"No se encontró una herramienta de búsqueda{where}.")
+        return failed(msg("search.other", url=others[0].url, where=where), signals=others)
+    return failed(msg("search.not_found", where=where))
 
 
 @check("contact_tied_to_participation", params={
@@ -194,12 +197,10 @@ def contact_tied_to_participation(ev: EvidenceIndex, p: Mapping[str, Any]) -> Ch
     contacts = [s for s in ev.of_kind("contact") if not p["types"] or s.data.get("type") in p["types"]]
     tied = [s for s in contacts if s.data.get("participation_related")]
     if tied:
-        return passed(f"Hay un contacto ligado a la participación ciudadana: {tied[0].data.get('value') or tied[0].url}",
-                      tied)
+        return passed(msg("contact.tied", value=str(tied[0].data.get("value") or tied[0].url)), tied)
     if contacts:
-        return failed(f"Hay {len(contacts)} dato(s) de contacto, pero ninguno ligado a una estrategia de "
-                      "participación ciudadana.", signals=contacts)
-    return failed("No se encontró ningún dato de contacto ligado a la participación ciudadana.")
+        return failed(msg("contact.untied", n=len(contacts)), signals=contacts)
+    return failed(msg("contact.none"))
 
 
 MENTION_FIELDS = ("label", "collection", "topic", "value", "type", "target")
@@ -244,7 +245,8 @@ def _signal_text(signal: EvidenceSignal, fields: tuple[str, ...]) -> str:
                       help="regular expressions (case-insensitive), any of which must match"),
     "kinds": Param((list,), default=None, choices=SIGNAL_KINDS, help="signal kinds to search (default all)"),
     "where": WHERE, "on_home": ON_HOME,
-    "what": Param((str,), default="", help="Spanish name of what is sought, for the reason")})
+    "what": Param((str, dict), default="", validate=text_problem,
+                  help="name of what is sought, for the reason: Spanish text or {es: ..., en: ...}")})
 def mentions(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Signals whose URL, snippet, label, collection or topic mention one of `patterns` (keyword evidence).
 
@@ -254,8 +256,7 @@ def mentions(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     pool = ev.of_kind(p["kinds"]) if p["kinds"] else ev.evidence.signals
     found = [s for s in pool if (not p["on_home"] or s.on_home) and matches(s, p["where"])
              and regex.search(_signal_text(s, MENTION_FIELDS))]
-    what = p["what"] or "una mención de " + " / ".join(p["patterns"][:3])
+    what = localized(p["what"]) or msg("mentions.default_what", patterns=" / ".join(p["patterns"][:3]))
     if found:
-        return passed(f"Se encontró {what}: {found[0].url}" + (f" (y {len(found) - 1} más)" if len(found) > 1 else ""),
-                      found)
-    return failed(f"No se encontró {what}.")
+        return passed(msg("mentions.found", what=what, url=found[0].url, more=_more(len(found) - 1)), found)
+    return failed(msg("mentions.not_found", what=what))

@@ -185,6 +185,7 @@ def test_every_template_message_has_an_english_translation():
     for tpl in TEMPLATES.glob("*.j2"):
         text = tpl.read_text(encoding="utf-8")
         messages |= {a or b for a, b in pattern.findall(text)}
+        messages |= {m for pair in re.findall(r'_n\(\s*"([^"]+)",\s*"([^"]+)"', text) for m in pair}
         messages |= set(re.findall(r'^\s*\("[^"]*", "([^"]+)"\),?$', text, re.M))  # (column, description)
         messages |= set(re.findall(r'\("[^"]*\.csv", "([^"]+)"', text))
     for table in (i18n.SCORE_STATUS, i18n.CRIT_STATUS, i18n.CRAWL_STATUS, i18n.MODE, i18n.SIGNAL_KIND):

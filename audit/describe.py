@@ -53,6 +53,13 @@ def _pick(lang: str, es: str, en: str) -> str:
     return en if lang == "en" else es
 
 
+def _rubric_text(value: Any, lang: str) -> str:
+    """A rubric text parameter (`what:`, `hint:`) may be a plain string or {es, en}."""
+    if isinstance(value, Mapping):
+        return str(value.get(lang) or value.get("es") or "")
+    return "" if value is None else str(value)
+
+
 def kind_words(kinds: Any, lang: str) -> str:
     kinds = [kinds] if isinstance(kinds, str) else list(kinds or [])
     labels = KIND_LABELS_EN if lang == "en" else KIND_LABELS
@@ -138,9 +145,11 @@ def _formats(p: Mapping[str, Any], lang: str) -> str:
 
 
 def _downloadable(p: Mapping[str, Any], lang: str) -> str:
-    return _pick(lang, f"Cumple si hay al menos {p['min']} archivo(s) descargable(s){_section(p, lang)} "
-                       "(no sólo páginas web).",
-                 f"Met when there are at least {p['min']} downloadable file(s){_section(p, lang)} "
+    n = p["min"]
+    files = _pick(lang, "archivo descargable" if n == 1 else "archivos descargables",
+                  "downloadable file" if n == 1 else "downloadable files")
+    return _pick(lang, f"Cumple si hay al menos {n} {files}{_section(p, lang)} (no sólo páginas web).",
+                 f"Met when there {'is' if n == 1 else 'are'} at least {n} {files}{_section(p, lang)} "
                  "(not only web pages).")
 
 
@@ -182,7 +191,7 @@ def _readability(p: Mapping[str, Any], lang: str) -> str:
 
 
 def _human_only(p: Mapping[str, Any], lang: str) -> str:
-    hint = f" {p['hint']}" if p.get("hint") else ""
+    hint = f" {_rubric_text(p['hint'], lang)}" if p.get("hint") else ""
     return _pick(lang, f"Sólo una persona puede juzgarlo.{hint}", f"Only a person can judge it.{hint}")
 
 
@@ -215,7 +224,7 @@ def _contact_participation(p: Mapping[str, Any], lang: str) -> str:
 
 
 def _mentions(p: Mapping[str, Any], lang: str) -> str:
-    what = p.get("what") or " / ".join(p["patterns"][:3])
+    what = _rubric_text(p.get("what"), lang) or " / ".join(p["patterns"][:3])
     pool = kind_words(p["kinds"], lang) if p.get("kinds") else _pick(lang, "cualquier señal", "any signal")
     return _pick(lang, f"Cumple si {pool}{_home(p, lang)} menciona {what} (sin distinguir acentos ni mayúsculas).",
                  f"Met when {pool}{_home(p, lang)} mentions {what} (ignoring accents and case).")

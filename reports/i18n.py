@@ -295,6 +295,12 @@ EN: dict[str, str] = {
 
 # -- part "words": singular/plural pairs for `_n` (templates); each form is translated on its own ------------
 EN.update({
+    "{scored} de {total} municipio evaluado con la rúbrica «{rubric}». Puntaje de 0 a 100; cada punto está "
+    "respaldado por evidencia enlazada en la ficha del municipio.":
+        "{scored} of {total} municipality assessed with the rubric “{rubric}”. Scores run from 0 to 100; every "
+        "point is backed by evidence linked from the municipality's page.",
+    "{scored} de {n} municipio evaluado. Promedio estatal: {mean}.":
+        "{scored} of {n} municipality assessed. State average: {mean}.",
     "{max} punto pendiente": "{max} point pending",
     "{n} sitio no pudo evaluarse y no aparece en la gráfica.":
         "{n} site could not be assessed and is not in the chart.",

@@ -18,7 +18,8 @@ class CrawlOptions:
     page_budget: int = 300
     render: str = "auto"              # auto | never | always
     settings: dict | None = None      # extra Scrapy settings
-    warc_dir: str | None = None       # write every response to <warc_dir>/run-<id>.warc.gz (extra "archive")
+    warc_dir: str | None = None       # folder of run-<id>.warc.gz; None = warc/ beside the SQLite file
+    warc: bool = True                 # archive the HTML pages read (crawler/archive.py); False = --no-warc
 
 
 def scrapy_settings(options: CrawlOptions):
@@ -32,6 +33,7 @@ def scrapy_settings(options: CrawlOptions):
     settings.set("MUNIAUDIT_RENDER", options.render, priority="cmdline")
     if options.warc_dir:
         settings.set("MUNIAUDIT_WARC_DIR", options.warc_dir, priority="cmdline")
+    settings.set("MUNIAUDIT_WARC", options.warc, priority="cmdline")
     for key, value in (options.settings or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings

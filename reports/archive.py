@@ -12,6 +12,7 @@ no script, no connection and no remote image. A sanitiser miss still cannot run 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -110,7 +111,7 @@ def decode_html(body: bytes, content_type: str = "") -> str:
     return text
 
 
-def sanitise_html(html: str, base_url: str = "") -> str:
+def sanitise_html(page: str, base_url: str = "") -> str:
     """The page as inert HTML: no script, style, handler, frame, form or meta; links made absolute against the
     page's own URL (inside the view they would otherwise point into the report) and kept only for http(s)."""
 
@@ -120,13 +121,14 @@ def sanitise_html(html: str, base_url: str = "") -> str:
             return absolute if absolute.lower().startswith(("http://", "https://")) else None
         return value
 
-    return nh3.clean(html, tags=_TAGS, clean_content_tags=_CLEAN_CONTENT, attribute_filter=keep,
+    return nh3.clean(page, tags=_TAGS, clean_content_tags=_CLEAN_CONTENT, attribute_filter=keep,
                      url_schemes={"http", "https"}, link_rel="noopener noreferrer nofollow", strip_comments=True)
 
 
-def page_title(html: str) -> str:
-    match = re.search(r"<title[^>]*>(.*?)</title", html[:200_000], re.IGNORECASE | re.DOTALL)
-    return re.sub(r"\s+", " ", nh3.clean_text(match.group(1)) if match else "").strip()[:200]
+def page_title(page: str) -> str:
+    match = re.search(r"<title[^>]*>(.*?)</title", page[:200_000], re.IGNORECASE | re.DOTALL)
+    text = html.unescape(re.sub(r"<[^>]*>", "", match.group(1))) if match else ""
+    return re.sub(r"\s+", " ", text).strip()[:200]      # plain text: the template escapes it
 
 
 # ---------------------------------------------------------------- the views
@@ -178,7 +180,7 @@ def write_views(municipalities: Iterable[dict], out_dir: Path, archive: WarcArch
         if copy is None:
             continue
         folder.mkdir(parents=True, exist_ok=True)
-        html = decode_html(copy.body, copy.content_type)
+        text = decode_html(copy.body, copy.content_type)
         shot = archive.screenshot(ref)
         if shot is not None:
             (folder / f"{sha}.png").write_bytes(shot)
@@ -188,8 +190,8 @@ def write_views(municipalities: Iterable[dict], out_dir: Path, archive: WarcArch
             safe_url=_http_url(copy.url or e.get("found_on") or ""), when=fmt_moment(e.get("fetched_at") or copy.date,
                                                                                      lang),
             sha256=sha, verified=verified, truncated=copy.truncated, size=len(copy.body), warc=ref.get("warc", ""),
-            record_id=ref.get("record_id", ""), title=page_title(html), screenshot=f"{sha}.png" if shot else None,
-            body=sanitise_html(html, copy.url or e.get("found_on") or ""))
+            record_id=ref.get("record_id", ""), title=page_title(text), screenshot=f"{sha}.png" if shot else None,
+            body=sanitise_html(text, copy.url or e.get("found_on") or ""))
         (folder / f"{sha}.html").write_text(page, encoding="utf-8")
         written[sha] = {"href": f"{VIEW_FOLDER}/{sha}.html", "screenshot": f"{VIEW_FOLDER}/{sha}.png" if shot else None}
     return written

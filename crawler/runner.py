@@ -125,7 +125,8 @@ def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None,
             results.run_stats = dict(session.get(CrawlRun, run_id).stats or {})
             for site in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id)):
                 pages = [{"url": p.url, "final_url": p.final_url, "status": p.status, "render_mode": p.render_mode,
-                          "fault": p.fault, "depth": p.depth, "content_type": p.content_type}
+                          "fault": p.fault, "depth": p.depth, "content_type": p.content_type,
+                          "sha256": p.sha256, "archive": p.archive}
                          for p in session.scalars(select(Page).where(Page.site_crawl_id == site.id))]
                 signals = [{"kind": s.kind, "url": s.url, "found_on": s.found_on, "on_home": s.on_home,
                             "data": s.data, "snippet": s.snippet}

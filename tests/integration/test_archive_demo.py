@@ -1,0 +1,100 @@
+"""The demo's crawl of the sample web, as a journalist would use it: every evidence item links to an archived copy
+of the page it was found on, captured when that page was fetched, and the run has its own citable folder."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+import jsonschema
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import ROOT, run_cli
+
+pytestmark = pytest.mark.slow
+SCHEMA = json.loads((ROOT / "reports/schema/export.schema.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo-archive")
+    proc = run_cli("demo", "--out", str(out), "--render", "never", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    doc = json.loads((out / "export.json").read_text())
+    jsonschema.validate(doc, SCHEMA)
+    return out, doc
+
+
+def _evidence(doc: dict):
+    for m in doc["municipalities"]:
+        for c in m["criteria"]:
+            for e in c["evidence"]:
+                yield m, c, e
+
+
+def test_every_evidence_item_points_at_its_pages_archived_record(demo):
+    _, doc = demo
+    items = list(_evidence(doc))
+    assert len(items) > 30
+    for m, c, e in items:
+        assert e.get("archive", {}).get("record_id"), (m["name"], c["id"], e["url"])
+        assert len(e["sha256"]) == 64 and e["archive"]["warc"] == f"run-{doc['run']['id']}.warc.gz"
+        # "capturado el" is the fetch time of the page the evidence came from, within the site's crawl
+        fetched = datetime.fromisoformat(e["fetched_at"])
+        assert e["captured_at"] == e["fetched_at"]
+        assert datetime.fromisoformat(m["crawl"]["started_at"]) <= fetched <= datetime.fromisoformat(
+            m["crawl"]["finished_at"])
+    strong = next(m for m in doc["municipalities"] if m["name"] == "Santa Clara del Ejemplo")
+    times = {e["fetched_at"] for c in strong["criteria"] for e in c["evidence"]}
+    assert len(times) > 1           # pages fetched at different moments, not one time for the whole site
+
+
+def test_every_evidence_link_on_every_municipality_page_opens_its_archived_copy(demo):
+    out, doc = demo
+    checked = 0
+    for m in doc["municipalities"]:
+        page_path = out / "m" / f"{m['cvegeo']}.html"
+        soup = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+        shown = soup.select("ul.evidence > li:not(.muted)")
+        links = soup.select("ul.evidence a.archived")
+        assert len(links) == len(shown), m["name"]           # one archived copy per evidence item shown
+        assert "sin copia archivada" not in soup.get_text()
+        for a in links:
+            view = (page_path.parent / unquote(a["href"])).resolve()
+            assert view.is_file() and view.parent == (out / "archivo").resolve(), a["href"]
+            text = view.read_text(encoding="utf-8")
+            assert view.stem in text and "Content-Security-Policy" in text and '<iframe sandbox=""' in text
+            assert "<script" not in text.lower()
+            checked += 1
+    assert checked > 30
+
+
+def test_the_run_has_its_own_citable_folder_and_pages_say_how_to_cite(demo):
+    out, doc = demo
+    folder = out / "corridas" / "demo"
+    assert json.loads((folder / "run.json").read_text())["id"] == doc["run"]["id"]
+    for m in doc["municipalities"]:
+        latest = (out / "m" / f"{m['cvegeo']}.html").read_text(encoding="utf-8")
+        assert (folder / "m" / f"{m['cvegeo']}.html").read_text(encoding="utf-8") == latest
+        cite = BeautifulSoup(latest, "html.parser").select_one("section.citation pre.cite-text").get_text()
+        assert f"corridas/demo/m/{m['cvegeo']}.html" in cite and "corrida demo" in cite and "aidh-2016" in cite
+    assert sorted(p.name for p in (folder / "archivo").iterdir()) == sorted(p.name for p in (out / "archivo").iterdir())
+
+
+def test_crawl_without_archive_says_so(tmp_path):
+    from muniaudit.sampleweb.server import serve_sample_web
+
+    db = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    with serve_sample_web(sites=["strong"]) as web:
+        csv = tmp_path / "sitios.csv"
+        csv.write_text(f"cvegeo,url\n14097,{web.entry_url('strong')}\n", encoding="utf-8")
+        run_cli("municipalities", "import", str(csv), db=db, check=True)
+        run_cli("run", "--allow-private", "--render", "never", "--no-warc", "--label", "2026-11",
+                "--out", str(tmp_path / "rep"), db=db, timeout=240)
+    assert not (tmp_path / "warc").exists()
+    page = (tmp_path / "rep" / "m" / "14097.html").read_text(encoding="utf-8")
+    assert "sin copia archivada" in page and 'class="archived"' not in page
+    assert (tmp_path / "rep" / "corridas" / "2026-11" / "m" / "14097.html").is_file()
+    assert not Path(tmp_path / "rep" / "archivo").exists()

@@ -98,3 +98,24 @@ def test_crawl_without_archive_says_so(tmp_path):
     assert "sin copia archivada" in page and 'class="archived"' not in page
     assert (tmp_path / "rep" / "corridas" / "2026-11" / "m" / "14097.html").is_file()
     assert not Path(tmp_path / "rep" / "archivo").exists()
+
+
+@pytest.mark.browser
+def test_rendered_pages_keep_a_screenshot_linked_from_the_report(tmp_path):
+    from reports.pdf import CHROMIUM
+
+    if not CHROMIUM.is_file():
+        pytest.skip(f"needs the system Chromium at {CHROMIUM}")
+    out = tmp_path / "demo"
+    proc = run_cli("demo", "--out", str(out), "--render", "auto", timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    doc = json.loads((out / "export.json").read_text())
+    js_only = next(m for m in doc["municipalities"] if m["crawl"]["pages_rendered"])
+    shots = [e for c in js_only["criteria"] for e in c["evidence"] if e.get("archive", {}).get("screenshot")]
+    assert shots, "no evidence from a rendered page carries a screenshot"
+    soup = BeautifulSoup((out / "m" / f"{js_only['cvegeo']}.html").read_text(encoding="utf-8"), "html.parser")
+    links = soup.select("ul.evidence a.screenshot")
+    assert links
+    for a in links:
+        png = (out / "m" / unquote(a["href"])).resolve()
+        assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and png.stat().st_size <= 1024 * 1024

@@ -175,6 +175,7 @@ def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str
         citable.snapshot_run(folder, this_run, {"id": run_id, "label": document["run"]["label"],
                                                 "rubric": document["rubric"], "lang": lang,
                                                 "generated_at": document["generated_at"]})
+        citable.write_run_index(folder, lang)
 
     publish(out_dir, build)
     return out_dir / "index.html"

@@ -87,7 +87,9 @@ def _publish_run(out: Path, run_id: int, label: str, marker: str, fail: bool = F
         citable.carry_earlier_runs(published, folder, this_run)
         if fail:
             raise OSError(28, "No space left on device")
-        citable.snapshot_run(folder, this_run, {"id": run_id, "label": label})
+        citable.snapshot_run(folder, this_run, {"id": run_id, "label": label,
+                                                "generated_at": f"2026-{run_id:02d}-01T00:00:00+00:00"})
+        citable.write_run_index(folder)
 
     publish(out, build)
     return this_run
@@ -120,5 +122,14 @@ def test_a_failed_publication_leaves_every_month_as_it_was(tmp_path):
     with pytest.raises(OSError):
         _publish_run(out, 2, "2026-11", "noviembre", fail=True)
     assert (out / "index.html").read_text() == "octubre"
-    assert sorted(p.name for p in (out / "corridas").iterdir()) == ["2026-10"]
+    assert sorted(p.name for p in (out / "corridas").iterdir() if p.is_dir()) == ["2026-10"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reportes.staging")]
+
+
+def test_run_index_lists_every_month_newest_first(tmp_path):
+    out = tmp_path / "reportes"
+    _publish_run(out, 1, "2026-10", "octubre")
+    _publish_run(out, 2, "2026-11", "noviembre")
+    soup = BeautifulSoup((out / "corridas" / "index.html").read_text(), "html.parser")
+    assert [a["href"] for a in soup.select("tbody a")] == ["2026-11/index.html", "2026-10/index.html"]
+    assert all((out / "corridas" / a["href"]).is_file() for a in soup.select("tbody a"))

@@ -127,7 +127,7 @@ def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", lim
             .where(SiteCrawl.run_id == i, Audit.rubric_id == rubric.id).limit(1)) is not None]
     for i in reversed(audited):
         with session_scope(engine) as session:
-            yield build_document(session, i, rubric.id, rubric_meta(rubric, lang))
+            yield build_document(session, i, rubric.id, rubric_meta(rubric, lang), page_facts=False)
 
 
 def write_json(document: dict, out: Path | None) -> str:

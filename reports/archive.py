@@ -29,7 +29,9 @@ from w3lib.encoding import html_to_unicode
 
 TEMPLATES = Path(__file__).with_name("templates")
 VIEW_FOLDER = "archivo"
-VIEW_MAX_BYTES = 4 * 1024 * 1024        # decoded bytes read from a record (a gzip bomb stops here)
+# decoded bytes read from a record: above the crawler's DOWNLOAD_MAXSIZE (5 MiB), so a page is read whole; a
+# gzip bomb in a damaged or foreign file stops here and is shown as a cut copy
+VIEW_MAX_BYTES = 8 * 1024 * 1024
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 _WARC_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -93,7 +95,8 @@ class WarcArchive:
         ctype = record.http_headers.get_header("Content-Type") if record.http_headers else ""
         return ArchivedCopy(url=record.rec_headers.get_header("WARC-Target-URI") or "",
                             date=record.rec_headers.get_header("WARC-Date"), body=body, content_type=ctype or "",
-                            truncated=bool(ref.get("truncated")) or bool(record.rec_headers.get_header("WARC-Truncated")))
+                            truncated=bool(ref.get("truncated")) or bool(record.rec_headers.get_header("WARC-Truncated"))
+                            or len(body) >= VIEW_MAX_BYTES)
 
     def screenshot(self, ref: dict) -> bytes | None:
         shot = ref.get("screenshot")

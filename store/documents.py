@@ -17,13 +17,15 @@ from store.models import Audit, CrawlRun, Municipality, Page, SignalRow, SiteCra
 CORE_SIGNAL_FIELDS = ("kind", "url", "found_on", "on_home", "snippet", "captured_at", "data")
 
 
-def build_document(session: Session, run_id: int, rubric_id: str, rubric_meta: dict) -> dict:
-    """The export document for one run and one rubric (latest audit per site crawl)."""
+def build_document(session: Session, run_id: int, rubric_id: str, rubric_meta: dict, *,
+                   page_facts: bool = True) -> dict:
+    """The export document for one run and one rubric (latest audit per site crawl). `page_facts=False` leaves
+    out the evidence pages' hashes, fetch times and archive pointers (earlier runs read only for history)."""
     sites = list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(SiteCrawl.cvegeo)))
     audits = _latest_audits(session, [s.id for s in sites], rubric_id)
     signals = _signals_by_site(session, [s.id for s in sites])
     roles = _page_roles_by_site(session, [s.id for s in sites])
-    pages = _read_pages_by_site(session, [s.id for s in sites])
+    pages = _read_pages_by_site(session, [s.id for s in sites]) if page_facts else {}
     municipalities = [_municipality_doc(session.get(Municipality, s.cvegeo), s, audits.get(s.id),
                                         signals.get(s.id, []), roles.get(s.id, {}), pages.get(s.id, {}))
                       for s in sites]

@@ -302,3 +302,20 @@ def test_archive_messages_have_english_translations():
         messages |= set(pattern.findall(path.read_text(encoding="utf-8")))
     missing = sorted(m for m in messages if m not in i18n.EN)
     assert len(messages) > 15 and not missing, missing
+
+
+def test_hostile_archive_fields_in_a_document_never_crash_or_inject(tmp_path):
+    from reports import sample
+    from reports.render import render_site
+
+    doc = sample.small_document()
+    muni = next(m for m in doc["municipalities"] if m["cvegeo"] == "14097")
+    hostile = [{"warc": "../../etc/passwd", "offset": "x", "record_id": 5}, "no es un objeto",
+               {"warc": "run-1.warc.gz", "record_id": "<script>alert(1)</script>", "offset": 0},
+               {"skipped": "<img src=x onerror=alert(1)>"}]
+    for c, ref in zip(muni["criteria"], hostile * 4, strict=False):
+        c["evidence"] = [{"url": "https://m.gob.mx/", "sha256": "<script>", "fetched_at": "<b>x</b>", "archive": ref}]
+    render_site(doc, tmp_path, validate=False, archive=archive.WarcArchive([tmp_path]))
+    page = (tmp_path / "m" / "14097.html").read_text()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>x</b>" not in page
+    assert not (tmp_path / "archivo").exists()

@@ -88,8 +88,9 @@ def citation(m: dict, doc_meta: dict, settings: CitationSettings, translate) -> 
     run_text = _("corrida {label} (n.º {id})", label=label or "—", id=run_id if run_id is not None else "—")
     rubric_text = _("rúbrica {id}, versión {version}", id=rubric.get("id", ""), version=rubric.get("version", ""))
     year = _year(published) or _year(data_date)
+    tool_note = "" if author == tool_name else f"; {tool_name}"     # the tool is named once
     text = (f"{author}. ({year or 's. f.'}). {title} [{rubric_text}; {run_text}; "
-            + _("datos del {d}", d=_day(data_date) or "—") + f"; {tool_name}]. {url}")
+            + _("datos del {d}", d=_day(data_date) or "—") + f"{tool_note}]. {url}")
     key = f"muniaudit-{m['cvegeo']}-{run_slug(label, run_id)}"
     bibtex = "\n".join([
         f"@misc{{{key},",

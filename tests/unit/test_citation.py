@@ -46,6 +46,7 @@ def test_citation_names_who_what_run_rubric_date_and_stable_url():
 def test_citation_without_organisation_or_base_url():
     cite = citation(MUNI, META, CitationSettings(run_folder="corridas/2026-11/"), i18n.translator("en"))
     assert cite["author"] == "muniaudit 0.1.0" and cite["url"] == "corridas/2026-11/m/14097.html"
+    assert cite["text"].count("muniaudit 0.1.0") == 1
     assert "run 2026-11 (no. 12)" in cite["text"] and "rubric aidh-2016, version 2026.1" in cite["text"]
     latest = citation(MUNI, META, CitationSettings(), i18n.translator("es"))
     assert latest["url"] == "m/14097.html" and not latest["stable"]

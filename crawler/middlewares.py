@@ -214,9 +214,10 @@ class WarcArchiveMiddleware:
 
         if self._writer is None:
             self.directory.mkdir(parents=True, exist_ok=True)
+            self._resolved = str(self.path.resolve())       # what page rows point at
             self._file = open(self.path, "ab")   # noqa: SIM115 - closed on spider_closed; a resumed run appends
             self._writer = WARCWriter(self._file, gzip=True)
-            self.crawler.stats.set_value("muniaudit/warc_path", str(self.path))
+            self.crawler.stats.set_value("muniaudit/warc_path", self._resolved)
         return self._writer
 
     def _write(self, record) -> dict:
@@ -227,7 +228,7 @@ class WarcArchiveMiddleware:
         self._file.flush()
         self.records += 1
         self.crawler.stats.set_value("muniaudit/warc_records", self.records)
-        return {"file": str(self.path.resolve()), "offset": offset, "length": self._file.tell() - offset,
+        return {"file": self._resolved, "offset": offset, "length": self._file.tell() - offset,
                 "record_id": record.rec_headers.get_header("WARC-Record-ID"),
                 "date": record.rec_headers.get_header("WARC-Date")}
 

@@ -296,6 +296,22 @@ def _print_crawl_summary(obj: Context, run_id: int) -> None:
         for site in site_crawls(session, run_id):
             counts[site.status] = counts.get(site.status, 0) + 1
     console.print("sitios: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    _print_archive(obj, run_id)
+
+
+def _print_archive(obj: Context, run_id: int) -> None:
+    """Where this crawl archived the pages it read (docs/crawling.md, "Evidence archive")."""
+    from store.db import session_scope
+    from store.models import CrawlRun
+
+    with session_scope(obj.engine) as session:
+        crawls = (session.get(CrawlRun, run_id).stats or {}).get("crawls") or [{}]
+    last = crawls[-1]
+    if last.get("muniaudit/warc_path"):
+        console.print(f"copias archivadas: {last['muniaudit/warc_path']} "
+                      f"({last.get('muniaudit/warc_records', 0)} registros WARC)")
+    else:
+        console.print("copias archivadas: ninguna (--no-warc o ninguna página HTML leída)")
 
 
 @main.command()

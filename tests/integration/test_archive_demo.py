@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import unquote
 
 import jsonschema
@@ -83,7 +82,8 @@ def test_the_run_has_its_own_citable_folder_and_pages_say_how_to_cite(demo):
     assert sorted(p.name for p in (folder / "archivo").iterdir()) == sorted(p.name for p in (out / "archivo").iterdir())
 
 
-def test_crawl_without_archive_says_so(tmp_path):
+@pytest.mark.parametrize("warc", [True, False])
+def test_run_archives_beside_the_database_or_not_at_all_and_says_so(tmp_path, warc):
     from muniaudit.sampleweb.server import serve_sample_web
 
     db = f"sqlite:///{tmp_path / 'x.sqlite'}"
@@ -91,13 +91,19 @@ def test_crawl_without_archive_says_so(tmp_path):
         csv = tmp_path / "sitios.csv"
         csv.write_text(f"cvegeo,url\n14097,{web.entry_url('strong')}\n", encoding="utf-8")
         run_cli("municipalities", "import", str(csv), db=db, check=True)
-        run_cli("run", "--allow-private", "--render", "never", "--no-warc", "--label", "2026-11",
-                "--out", str(tmp_path / "rep"), db=db, timeout=240)
-    assert not (tmp_path / "warc").exists()
+        proc = run_cli("run", "--allow-private", "--render", "never", *([] if warc else ["--no-warc"]),
+                       "--label", "2026-11", "--out", str(tmp_path / "rep"), db=db, timeout=240)
+    said = proc.stdout + proc.stderr
     page = (tmp_path / "rep" / "m" / "14097.html").read_text(encoding="utf-8")
-    assert "sin copia archivada" in page and 'class="archived"' not in page
     assert (tmp_path / "rep" / "corridas" / "2026-11" / "m" / "14097.html").is_file()
-    assert not Path(tmp_path / "rep" / "archivo").exists()
+    if warc:
+        [path] = (tmp_path / "warc").glob("run-*.warc.gz")
+        assert f"copias archivadas: {path}" in said
+        assert 'class="archived"' in page and "sin copia archivada" not in page
+    else:
+        assert not (tmp_path / "warc").exists() and "copias archivadas: ninguna" in said
+        assert "sin copia archivada" in page and 'class="archived"' not in page
+        assert not (tmp_path / "rep" / "archivo").exists()
 
 
 @pytest.mark.browser

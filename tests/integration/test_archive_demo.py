@@ -125,3 +125,47 @@ def test_rendered_pages_keep_a_screenshot_linked_from_the_report(tmp_path):
     for a in links:
         png = (out / "m" / unquote(a["href"])).resolve()
         assert png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") and png.stat().st_size <= 1024 * 1024
+
+
+@pytest.mark.browser
+def test_archived_links_open_in_chromium_without_errors(demo):
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from reports.pdf import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.is_file():
+        pytest.skip(f"needs the system Chromium at {CHROMIUM}")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    out, doc = demo
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            views: set[str] = set()
+            for m in doc["municipalities"]:
+                for prefix in ("", "corridas/demo/"):
+                    page.goto(f"{base}/{prefix}m/{m['cvegeo']}.html")
+                    views |= set(page.eval_on_selector_all("a.archived", "els => els.map(e => e.href)"))
+            assert len(views) > 10
+            for href in sorted(views):
+                response = page.goto(href)
+                assert response.status == 200, href
+                assert page.locator("h1").inner_text().startswith("Copia archivada el")
+                assert page.frame_locator("iframe[sandbox]").locator("body").inner_text().strip(), href
+            assert errors == []
+            browser.close()
+    finally:
+        server.shutdown()

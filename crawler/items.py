@@ -25,6 +25,7 @@ class PageItem:
     fault: str | None = None
     role: str | None = None           # crawler.extract.roles (None: not an HTML page we read)
     role_detail: dict[str, Any] | None = None   # rule, says, features
+    archive: dict[str, Any] | None = None       # where the WARC record is (crawler.middlewares.WarcArchiveMiddleware)
 
 
 @dataclass

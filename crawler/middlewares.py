@@ -146,18 +146,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class WarcArchiveMiddleware:
-    """Writes every response, as served (before decompression and redirects are handled), to one WARC file
-    per run: MUNIAUDIT_WARC_DIR/run-<id>.warc.gz. Needs the optional dependency `warcio` (extra `archive`)."""
+    """Archives the HTML responses the spider reads, as served (before decompression), in one WARC file per run:
+    <MUNIAUDIT_WARC_DIR or crawler.archive.default_warc_dir>/run-<id>.warc.gz. On by default (MUNIAUDIT_WARC);
+    bounded per record and per site (crawler.archive). Each archived response's place in the file is put in
+    `request.meta["muniaudit_archive"]`, which the spider stores with the page; a browser-rendered page's
+    screenshot (when the spider asked for one) is a `resource` record beside it."""
 
-    def __init__(self, directory: str | None, crawler) -> None:
-        if not directory:
-            raise NotConfigured
-        try:
-            from warcio.warcwriter import WARCWriter  # noqa: F401
-        except ImportError as exc:
-            raise NotConfigured("MUNIAUDIT_WARC_DIR needs warcio: pip install 'muniaudit[archive]'") from exc
-        self.directory = Path(directory)
+    def __init__(self, directory: Path, crawler, record_max: int, site_max: int, screenshot_max: int) -> None:
+        from crawler.archive import SiteBudget
+
+        self.directory = directory
         self.crawler = crawler
+        self.record_max, self.screenshot_max = record_max, screenshot_max
+        self.budget = SiteBudget(site_max)
         self._file = None
         self._writer = None
         self.records = 0
@@ -166,41 +167,110 @@ class WarcArchiveMiddleware:
     def from_crawler(cls, crawler):
         from scrapy import signals
 
-        mw = cls(crawler.settings.get("MUNIAUDIT_WARC_DIR"), crawler)
+        from crawler.archive import default_warc_dir
+
+        settings = crawler.settings
+        if not settings.getbool("MUNIAUDIT_WARC", True):
+            raise NotConfigured
+        directory = settings.get("MUNIAUDIT_WARC_DIR")
+        directory = Path(directory) if directory else default_warc_dir(settings.get("MUNIAUDIT_DB"))
+        mw = cls(directory, crawler, settings.getint("MUNIAUDIT_WARC_RECORD_MAX"),
+                 settings.getint("MUNIAUDIT_WARC_SITE_MAX"), settings.getint("MUNIAUDIT_SCREENSHOT_MAX"))
         crawler.signals.connect(mw.close, signal=signals.spider_closed)
         return mw
 
     @property
     def path(self) -> Path:
-        run_id = getattr(self.crawler.spider, "run_id", None) or "adhoc"
-        return self.directory / f"run-{run_id}.warc.gz"
+        from crawler.archive import warc_file_name
+
+        spider = self.crawler.spider
+        return self.directory / warc_file_name(getattr(spider, "run_id", None), getattr(spider, "partition", None))
 
     def process_response(self, request: Request, response: Response, spider=None) -> Response:
-        from warcio.statusandheaders import StatusAndHeaders
+        from crawler.archive import SKIPPED_SITE_LIMIT, cut_payload, is_archivable
+
+        # meta travels with redirects: a pointer left by a 301 must not be taken for the final page's
+        request.meta.pop("muniaudit_archive", None)
+        if request.method != "GET" or not request.meta.get("page"):
+            return response
+        ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+        if not is_archivable(ctype, response.body, response.status):
+            return response
+        payload, truncated = cut_payload(response.body, self.record_max)
+        site = request.meta.get("site")
+        if not self.budget.admit(site, len(payload)):
+            request.meta["muniaudit_archive"] = {"skipped": SKIPPED_SITE_LIMIT}
+            self.crawler.stats.inc_value("muniaudit/warc_skipped_site_limit")
+            return response
+        pointer = self._write_response(request, response, payload, truncated)
+        shot = _screenshot(request)
+        if shot is not None and len(shot) <= self.screenshot_max and self.budget.admit(site, len(shot)):
+            pointer["screenshot"] = self._write_screenshot(response.url, shot, pointer["record_id"])
+        request.meta["muniaudit_archive"] = pointer
+        return response
+
+    def _open(self):
         from warcio.warcwriter import WARCWriter
 
         if self._writer is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            self._file = open(self.path, "ab")   # noqa: SIM115 - closed on spider_closed
+            self._resolved = str(self.path.resolve())       # what page rows point at
+            self._file = open(self.path, "ab")   # noqa: SIM115 - closed on spider_closed; a resumed run appends
             self._writer = WARCWriter(self._file, gzip=True)
-            self.crawler.stats.set_value("muniaudit/warc_path", str(self.path))
+            self.crawler.stats.set_value("muniaudit/warc_path", self._resolved)
+        return self._writer
+
+    def _write(self, record) -> dict:
+        """Write one record (its own gzip member, so it can be read from its offset) and say where it is."""
+        writer = self._open()
+        offset = self._file.tell()
+        writer.write_record(record)
+        self._file.flush()
+        self.records += 1
+        self.crawler.stats.set_value("muniaudit/warc_records", self.records)
+        return {"file": self._resolved, "offset": offset, "length": self._file.tell() - offset,
+                "record_id": record.rec_headers.get_header("WARC-Record-ID"),
+                "date": record.rec_headers.get_header("WARC-Date")}
+
+    def _write_response(self, request: Request, response: Response, payload: bytes, truncated: bool) -> dict:
+        from warcio.statusandheaders import StatusAndHeaders
+
+        writer = self._open()
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
         http_headers = StatusAndHeaders(f"{response.status} {_reason(response.status)}", headers,
                                         protocol="HTTP/1.1")
         warc_headers = {"WARC-Muniaudit-Render": "browser" if request.meta.get("playwright") else "http"}
+        if truncated:
+            warc_headers["WARC-Truncated"] = "length"
         if response.ip_address:
             warc_headers["WARC-IP-Address"] = str(response.ip_address)
-        record = self._writer.create_warc_record(response.url, "response", payload=BytesIO(response.body),
-                                                 http_headers=http_headers, warc_headers_dict=warc_headers)
-        self._writer.write_record(record)
-        self.records += 1
-        self.crawler.stats.set_value("muniaudit/warc_records", self.records)
-        return response
+        record = writer.create_warc_record(response.url, "response", payload=BytesIO(payload),
+                                           http_headers=http_headers, warc_headers_dict=warc_headers)
+        pointer = self._write(record)
+        if truncated:
+            pointer["truncated"] = True
+            self.crawler.stats.inc_value("muniaudit/warc_truncated")
+        return pointer
+
+    def _write_screenshot(self, url: str, png: bytes, concurrent_to: str) -> dict:
+        writer = self._open()
+        record = writer.create_warc_record(url, "resource", payload=BytesIO(png),
+                                           warc_content_type="image/png",
+                                           warc_headers_dict={"WARC-Concurrent-To": concurrent_to})
+        return self._write(record)
 
     def close(self, spider=None) -> None:
         if self._file is not None:
             self._file.close()
             self._file = self._writer = None
+
+
+def _screenshot(request: Request) -> bytes | None:
+    """The PNG a rendered request's `screenshot` page method returned, if any."""
+    for method in request.meta.get("playwright_page_methods") or ():
+        if getattr(method, "method", None) == "screenshot" and isinstance(getattr(method, "result", None), bytes):
+            return method.result
+    return None
 
 
 def _reason(status: int) -> str:

@@ -28,6 +28,7 @@ class StorePipeline:
         self.diagnostics: dict[int, list[dict]] = defaultdict(list)
         self.page_facts: dict[int, dict[str, dict]] = defaultdict(dict)   # site -> page_key -> what it is
         self.bounds: dict[int, SiteBound] = defaultdict(SiteBound)          # distinct signals kept per site
+        self.fetch_times: dict[int, dict[str, datetime]] = defaultdict(dict)  # site -> page URL -> fetched at
         self.settled = 0
 
     @classmethod
@@ -59,6 +60,10 @@ class StorePipeline:
         """Remember what each fetched URL turned out to be, under the URL linked and the URL answered, so
         finalize_site can judge each proposed section by its target."""
         facts = {"status": item.status, "fault": item.fault, "role": item.role, **(item.role_detail or {})}
+        if item.role is not None or item.render_mode in ("http", "browser", "needs_render"):
+            times = self.fetch_times[item.site_crawl_id]
+            for url in (item.url, item.final_url):
+                times[url] = item.fetched_at     # the later fetch (a browser render) is what was read
         known = self.page_facts[item.site_crawl_id]
         for url in (item.url, item.final_url):
             key = page_key(url)
@@ -85,11 +90,14 @@ class StorePipeline:
         diagnostics = _dedupe(cuts + [asdict(d) for d in rejected] + self.diagnostics.pop(item.site_crawl_id, []))
         limits = [d for d in diagnostics if d.get("kind") == "limits"]
         captured = now()
+        fetched = self.fetch_times.pop(item.site_crawl_id, {})
         with session_scope(self.engine) as session:
             site = session.get(SiteCrawl, item.site_crawl_id)
+            # a signal was captured when the page it was found on was fetched (the site's end only as a fallback)
             session.add_all(SignalRow(site_crawl_id=site.id, kind=s.kind, url=s.url, found_on=s.found_on,
                                       on_home=s.on_home, data=s.data, snippet=(s.snippet or "")[:1000],
-                                      captured_at=captured) for s in merged)
+                                      captured_at=fetched.get(s.found_on) or fetched.get(s.url) or captured)
+                            for s in merged)
             site.status, site.finished_at, site.error = item.status, captured, item.error
             site.pages_seen, site.pages_needing_render = item.pages_seen, item.pages_needing_render
             site.pages_rendered = item.pages_rendered

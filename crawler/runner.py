@@ -18,7 +18,8 @@ class CrawlOptions:
     page_budget: int = 300
     render: str = "auto"              # auto | never | always
     settings: dict | None = None      # extra Scrapy settings
-    warc_dir: str | None = None       # write every response to <warc_dir>/run-<id>.warc.gz (extra "archive")
+    warc_dir: str | None = None       # folder of run-<id>.warc.gz; None = warc/ beside the SQLite file
+    warc: bool = True                 # archive the HTML pages read (crawler/archive.py); False = --no-warc
 
 
 def scrapy_settings(options: CrawlOptions):
@@ -32,6 +33,7 @@ def scrapy_settings(options: CrawlOptions):
     settings.set("MUNIAUDIT_RENDER", options.render, priority="cmdline")
     if options.warc_dir:
         settings.set("MUNIAUDIT_WARC_DIR", options.warc_dir, priority="cmdline")
+    settings.set("MUNIAUDIT_WARC", options.warc, priority="cmdline")
     for key, value in (options.settings or {}).items():
         settings.set(key, value, priority="cmdline")
     return settings
@@ -157,7 +159,8 @@ def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None,
             results.run_stats = dict(session.get(CrawlRun, run_id).stats or {})
             for site in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id)):
                 pages = [{"url": p.url, "final_url": p.final_url, "status": p.status, "render_mode": p.render_mode,
-                          "fault": p.fault, "depth": p.depth, "content_type": p.content_type}
+                          "fault": p.fault, "depth": p.depth, "content_type": p.content_type,
+                          "sha256": p.sha256, "archive": p.archive}
                          for p in session.scalars(select(Page).where(Page.site_crawl_id == site.id))]
                 signals = [{"kind": s.kind, "url": s.url, "found_on": s.found_on, "on_home": s.on_home,
                             "data": s.data, "snippet": s.snippet}

@@ -51,7 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawler.middlewares.TolerantMetaRefreshMiddleware": 580,   # Scrapy's slot for meta refresh
     "crawler.middlewares.BackoffRetryMiddleware": 550,
-    "crawler.middlewares.WarcArchiveMiddleware": 950,      # nearest the network: responses exactly as served
+    "crawler.middlewares.WarcArchiveMiddleware": 950,      # nearest the network: responses exactly as served (HTML pages)
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.StorePipeline": 300,
@@ -77,6 +77,11 @@ MUNIAUDIT_SITEMAP_FILES = 5         # sitemap documents read per site (index + c
 MUNIAUDIT_SITEMAP_URLS = 2000       # sitemap URLs considered per site (the page budget still applies)
 MUNIAUDIT_SITEMAP_MAXSIZE = 10 * 1024 * 1024
 MUNIAUDIT_TLS_CHECK = True          # verify each https host's certificate once; failures recorded as tls_invalid
-MUNIAUDIT_WARC_DIR = None           # directory for run-<id>.warc.gz (needs warcio: extra "archive")
+MUNIAUDIT_WARC = True               # archive every HTML page read as WARC (crawler/archive.py, docs/crawling.md)
+MUNIAUDIT_WARC_DIR = None           # folder for run-<id>.warc.gz; None = warc/ beside the SQLite file (or ./warc)
+MUNIAUDIT_WARC_RECORD_MAX = 2 * 1024 * 1024    # payload bytes per record; longer ones are cut (WARC-Truncated)
+MUNIAUDIT_WARC_SITE_MAX = 64 * 1024 * 1024     # payload bytes per site and run; later pages are not archived
+MUNIAUDIT_SCREENSHOTS = True        # keep a PNG screenshot (viewport) of each browser-rendered page in the WARC
+MUNIAUDIT_SCREENSHOT_MAX = 1024 * 1024         # a larger screenshot is not kept
 MUNIAUDIT_EXTRACT = True           # False: fetch and record pages only (benchmarks, archive-only runs)
 MUNIAUDIT_EXTRACT_WORKERS = -1      # signal extraction processes; -1 = cpu count - 1 (max 4), 0 = in the reactor

@@ -256,15 +256,27 @@ def _crawl_options(f):
                      help="Renderizar con Chromium las páginas que sólo funcionan con JavaScript.")(f)
     f = click.option("--resume", "resume_run", type=int, default=None, help="Reanuda una corrida interrumpida.")(f)
     f = click.option("--warc", "warc_dir", type=click.Path(path_type=Path), default=None,
-                     help="Archiva cada respuesta tal como la sirvió el sitio en DIR/run-<id>.warc.gz (warcio).")(f)
+                     help="Carpeta del archivo WARC de las páginas HTML leídas (DIR/run-<id>.warc.gz). "
+                          "Por omisión: warc/ junto a la base SQLite.")(f)
+    f = click.option("--no-warc", "no_warc", is_flag=True,
+                     help="No archiva las páginas (los reportes dirán «sin copia archivada»).")(f)
     f = click.option("--scrapyd", "scrapyd_nodes", multiple=True, metavar="URL",
                      help="Nodo Scrapyd (repetible): reparte el rastreo por clave INEGI; requiere PostgreSQL.")(f)
     f = click.option("--label", default="", help="Etiqueta de la corrida (por omisión en `run`: el mes, p. ej. 2026-11).")(f)
     return f
 
 
+def _citation_options(f):
+    """Who publishes and where: used in each municipality page's "Cómo citar" block (reports/citation.py)."""
+    f = click.option("--base-url", default="", envvar="MUNIAUDIT_BASE_URL", metavar="URL",
+                     help="Dirección pública de la carpeta de reportes (para las citas); por omisión, rutas relativas.")(f)
+    f = click.option("--org", "organization", default="", envvar="MUNIAUDIT_ORG",
+                     help="Organización que publica el reporte (autor de las citas).")(f)
+    return f
+
+
 def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes=(),
-              warc_dir=None, extra_settings=None, state=None) -> int:
+              warc_dir=None, extra_settings=None, state=None, no_warc: bool = False) -> int:
     from crawler.runner import CrawlOptions, browser_status, new_run, record_run_settings
     from crawler.sites import finish_run
     from muniaudit import distributed
@@ -287,7 +299,7 @@ def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_
     run_id = resume_run if resume_run is not None else new_run(obj.db, cvegeos or _enabled_with_url(obj), label)
     console.print(f"rastreo: corrida {run_id}")
     options = CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget, render=render,
-                           settings=extra_settings, warc_dir=str(warc_dir) if warc_dir else None)
+                           settings=extra_settings, warc_dir=str(warc_dir) if warc_dir else None, warc=not no_warc)
     browser = browser_status(options)
     record_run_settings(obj.db, run_id, browser=browser)
     if not browser["available"] and render != "never":
@@ -361,20 +373,36 @@ def _print_crawl_summary(obj: Context, run_id: int) -> None:
         for site in site_crawls(session, run_id):
             counts[site.status] = counts.get(site.status, 0) + 1
     console.print("sitios: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
+    _print_archive(obj, run_id)
+
+
+def _print_archive(obj: Context, run_id: int) -> None:
+    """Where this crawl archived the pages it read (docs/crawling.md, "Evidence archive")."""
+    from store.db import session_scope
+    from store.models import CrawlRun
+
+    with session_scope(obj.engine) as session:
+        crawls = (session.get(CrawlRun, run_id).stats or {}).get("crawls") or [{}]
+    last = crawls[-1]
+    if last.get("muniaudit/warc_path"):
+        console.print(f"copias archivadas: {last['muniaudit/warc_path']} "
+                      f"({last.get('muniaudit/warc_records', 0)} registros WARC)")
+    else:
+        console.print("copias archivadas: ninguna (--no-warc o ninguna página HTML leída)")
 
 
 @main.command()
 @_crawl_options
 @click.pass_obj
 def crawl(obj: Context, cvegeos, state, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir,
-          label) -> None:
+          label, no_warc) -> None:
     """Rastrea los sitios municipales y guarda la evidencia (páginas y señales).
 
     La bitácora de Scrapy va a logs/run-<id>.log junto a la base de datos; en pantalla, una barra de avance y
     los avisos y errores."""
     with obj.writing("crawl"):
         _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir,
-                  state=state)
+                  state=state, no_warc=no_warc)
 
 
 @main.command()
@@ -399,9 +427,11 @@ def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
 @click.option("--run", "run_id", type=int, default=None)
 @click.option("--rubric", default=None)
 @click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@_citation_options
 @click.option("--pdf", "pdf_keys", multiple=True, help="Clave INEGI: escribe también m/<clave>.pdf (repetible; requiere Chromium).")
 @click.pass_obj
-def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, lang: str, pdf_keys) -> None:
+def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, lang: str, pdf_keys,
+           base_url: str, organization: str) -> None:
     """Escribe el sitio de reportes (ranking, una página por municipio, metodología, datos)."""
     from reports.pdf import ChromiumNotFound, pdf_problem, render_pdf
 
@@ -419,7 +449,8 @@ def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, 
     if missing:
         fail(say(f"--pdf {', '.join(missing)}: no hay reporte de ese municipio en la corrida {run_id}",
                  f"--pdf {', '.join(missing)}: no report of that municipality in run {run_id}"))
-    index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang)   # a PublishError is exit 6
+    index = service.render_reports(obj.engine, run_id, loaded, out_dir, lang,   # a PublishError is exit 6
+                                   base_url=base_url, organization=organization)
     out.print(say(f"reportes escritos: {index}", f"reports written: {index}"))
     for key in pdf_keys:
         page = out_dir / "m" / f"{key}.html"
@@ -528,11 +559,12 @@ def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, ru
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
 @click.option("--rubric", default=None)
 @click.option("--force", is_flag=True, help="Vuelve a rastrear aunque la corrida de esta etiqueta ya terminó.")
+@_citation_options
 @click.option("--partial", is_flag=True,
               help="Si el rastreo no termina, publica de todos modos lo rastreado, marcado como parcial en cada página.")
 @click.pass_obj
 def run(obj: Context, cvegeos, state, allow_private, page_budget, render, resume_run, scrapyd_nodes, warc_dir, label,
-        out_dir, rubric, force, partial) -> None:
+        out_dir, rubric, force, partial, no_warc, base_url, organization) -> None:
     """El trabajo mensual: rastreo, auditoría, reportes y exportación, una corrida por etiqueta (mes).
 
     Idempotente (repetir el mismo mes reanuda o reutiliza su corrida), una a la vez (candado), y con códigos de
@@ -557,12 +589,13 @@ def run(obj: Context, cvegeos, state, allow_private, page_budget, render, resume
         else:
             resume = resume_run if resume_run is not None else (existing_id if not force else None)
             run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label, scrapyd_nodes,
-                               warc_dir, state=state)
+                               warc_dir, state=state, no_warc=no_warc)
         service.audit_run(obj.engine, run_id, loaded)
         summary = monthly.summarise(obj.engine, run_id)
         index = None
         if summary.complete or partial:
-            index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete)
+            index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete,
+                                           base_url=base_url, organization=organization)
     _print_run_summary(summary)
     if index is None:
         out.print(f"no se publicó nada: la publicación anterior en {out_dir} queda intacta "

@@ -33,6 +33,9 @@ class Job:
 def _settings_params(options: CrawlOptions, db_url: str) -> list[tuple[str, str]]:
     settings = {"MUNIAUDIT_DB": db_url, "MUNIAUDIT_ALLOW_PRIVATE": str(options.allow_private),
                 "MUNIAUDIT_PAGE_BUDGET": str(options.page_budget), "MUNIAUDIT_RENDER": options.render,
+                # each worker archives on its own machine (docs/crawling.md, Known limits)
+                "MUNIAUDIT_WARC": str(options.warc),
+                **({"MUNIAUDIT_WARC_DIR": options.warc_dir} if options.warc_dir else {}),
                 **{k: str(v) for k, v in (options.settings or {}).items()}}
     return [("setting", f"{key}={value}") for key, value in settings.items()]
 

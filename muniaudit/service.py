@@ -5,6 +5,7 @@ Each step opens its own transactions, so a failure leaves earlier runs and resul
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,12 +110,12 @@ def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
     return AuditSummary(run_id, len(sites), by_status)
 
 
-def export_document(engine: Engine, run_id: int, rubric, lang: str = "es") -> dict:
-    """The export document of a run, with rubric texts and reasons in `lang`."""
+def export_document(engine: Engine, run_id: int, rubric, lang: str = "es", *, page_facts: bool = True) -> dict:
+    """The export document of a run, with rubric texts and reasons in `lang` (`page_facts`: see build_document)."""
     from muniaudit.localize import localize_document
 
     with session_scope(engine) as session:
-        document = build_document(session, run_id, rubric.id, rubric_meta(rubric, lang))
+        document = build_document(session, run_id, rubric.id, rubric_meta(rubric, lang), page_facts=page_facts)
     return localize_document(document, rubric, lang)
 
 
@@ -130,7 +131,7 @@ def history_documents(engine: Engine, run_id: int, rubric, lang: str = "es", lim
             select(Audit.id).join(SiteCrawl, Audit.site_crawl_id == SiteCrawl.id)
             .where(SiteCrawl.run_id == i, Audit.rubric_id == rubric.id).limit(1)) is not None]
     for i in reversed(audited):
-        yield export_document(engine, i, rubric, lang)
+        yield export_document(engine, i, rubric, lang, page_facts=False)
 
 
 def write_json(document: dict, out: Path | None) -> str:
@@ -144,22 +145,41 @@ def write_json(document: dict, out: Path | None) -> str:
 
 
 def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str = "es",
-                   partial: bool = False) -> Path:
+                   partial: bool = False, *, base_url: str = "", organization: str = "") -> Path:
     """Write the report site and export.json into out_dir as one publication (muniaudit.publish): the folder is
     replaced whole or, if anything fails, left as it was. `partial` labels every page as a partial
-    publication (the operator asked for one before the crawl finished)."""
+    publication (the operator asked for one before the crawl finished).
+
+    The same report is also this run's citable folder, out_dir/corridas/<label>/, and the earlier runs' folders
+    are carried over (muniaudit.citable). Evidence pages get archived views read from the run's WARC files."""
+    from muniaudit import citable
     from muniaudit.publish import publish
+    from reports.archive import WarcArchive
+    from reports.citation import CitationSettings
     from reports.render import render_site
+    from store.documents import archive_folders
 
     document = export_document(engine, run_id, rubric, lang)
     if partial:
         document["publication"] = {"partial": True, "not_checked": sum(
             1 for m in document["municipalities"] if m["score_status"] == "not_audited")}
     history = history_documents(engine, run_id, rubric, lang)
+    with session_scope(engine) as session:
+        folders = archive_folders(session, run_id)
+    archive = WarcArchive(folders) if folders else None
+    published = Path(os.path.realpath(out_dir))
+    this_run = citable.run_folder(published, document["run"]["label"], run_id)
+    cite = CitationSettings(organization=organization, base_url=base_url, run_folder=this_run)
 
     def build(folder: Path) -> None:
-        render_site(document, folder, lang=lang, history=history, rubric=rubric_for_report(rubric, lang))
+        render_site(document, folder, lang=lang, history=history, rubric=rubric_for_report(rubric, lang),
+                    archive=archive, cite=cite)
         write_json(document, folder / "export.json")
+        citable.carry_earlier_runs(published, folder, this_run)
+        citable.snapshot_run(folder, this_run, {"id": run_id, "label": document["run"]["label"],
+                                                "rubric": document["rubric"], "lang": lang,
+                                                "generated_at": document["generated_at"]})
+        citable.write_run_index(folder, lang)
 
     publish(out_dir, build)
     return out_dir / "index.html"

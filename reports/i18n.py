@@ -291,6 +291,27 @@ EN: dict[str, str] = {
         "The weights were calibrated against the published AIDH 2016 findings. These are the scores this rubric "
         "gives the reference profiles, computed when the site was generated:",
     "Criterios que necesitan a una persona": "Criteria that need a person",
+    # -- part "archive and citation" (issue #12): archived copies (reports/archive.py, archived.html.j2) and
+    #    "Cómo citar" (reports/citation.py, _citation.html.j2)
+    "copia archivada el {d}": "archived copy of {d}", "Copia archivada el {d}": "Archived copy of {d}",
+    "Copia archivada": "Archived copy", "copia recortada": "truncated copy",
+    "captura de pantalla": "screenshot", "sin copia archivada": "no archived copy",
+    "sin copia archivada (límite de archivo del sitio)": "no archived copy (the site's archive limit was reached)",
+    "copia archivada en {warc}, no incluida en este reporte": "archived copy in {warc}, not included in this report",
+    "URL original": "Original URL", "Título": "Title", "Registro WARC": "WARC record",
+    "copia recortada: se guardaron los primeros {n} bytes": "truncated copy: the first {n} bytes were kept",
+    "el contenido archivado no coincide con este hash": "the archived content does not match this hash",
+    "Vista estática: se quitaron los scripts, estilos, formularios e imágenes de la página original.":
+        "Static view: the original page's scripts, styles, forms and images were removed.",
+    "Cómo citar": "How to cite", "Autor": "Author", "Rúbrica": "Rubric",
+    "Fecha de los datos": "Date of the data", "Dirección estable": "Stable address",
+    "la de la publicación más reciente: cambia con la próxima corrida":
+        "the latest publication's: it changes with the next run",
+    "Texto para copiar": "Text to copy",
+    "{name}, {state}: evaluación de gobierno abierto municipal": "{name}, {state}: municipal open government assessment",
+    "corrida {label} (n.º {id})": "run {label} (no. {id})",
+    "rúbrica {id}, versión {version}": "rubric {id}, version {version}",
+    "datos del {d}": "data of {d}",
 }
 
 # -- part "words": singular/plural pairs for `_n` (templates); each form is translated on its own ------------

@@ -16,7 +16,9 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from reports import archive as archived_copies
 from reports import charts, exports, geo, i18n, uncertainty
+from reports import citation as citations
 from reports.pdf import ChromiumNotFound, render_pdf  # noqa: F401  (re-exported)
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -231,6 +233,7 @@ def _environment() -> jinja2.Environment:
                        UNAVAILABLE=UNAVAILABLE, SCORE_STATUS=i18n.SCORE_STATUS, CRIT_STATUS=i18n.CRIT_STATUS,
                        CRAWL_STATUS=i18n.CRAWL_STATUS, MODE=i18n.MODE, SIGNAL_KIND=i18n.SIGNAL_KIND,
                        PLACEMENT=i18n.PLACEMENT, PAGE_ROLE=i18n.PAGE_ROLE, CAUSES=uncertainty.CAUSES)
+    env.globals.update(archive_note=archived_copies.archive_note, citation_for=citations.citation)
     return env
 
 
@@ -440,12 +443,19 @@ def copy_static(out_dir: Path) -> None:
 
 def _common(doc: dict, lang: str) -> dict:
     return {"doc_meta": {"generated_at": doc.get("generated_at"), "rubric": doc.get("rubric", {}),
-                         "tool": doc.get("tool") or {}, "publication": doc.get("publication") or {}}}
+                         "tool": doc.get("tool") or {}, "publication": doc.get("publication") or {},
+                         "run": doc.get("run") or {}},
+            "archived": {}, "cite_conf": citations.CitationSettings()}
 
 
 def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: Iterable[dict] | None = None,
-                rubric: dict | None = None, validate: bool = True) -> Path:
-    """Write the report site (ranking, states, municipalities, methodology, data) into out_dir; returns index.html."""
+                rubric: dict | None = None, validate: bool = True,
+                archive: archived_copies.WarcArchive | None = None,
+                cite: citations.CitationSettings | None = None) -> Path:
+    """Write the report site (ranking, states, municipalities, methodology, data) into out_dir; returns index.html.
+
+    `archive` reads the run's WARC files for the archived views of evidence pages (reports/archive.py); `cite`
+    gives the organisation and stable address for each municipality page's "Cómo citar" block."""
     if lang not in i18n.LANGUAGES:
         raise ValueError(f"lang must be one of {sorted(i18n.LANGUAGES)}, not {lang!r}")
     if validate:
@@ -479,8 +489,10 @@ def render_site(document: dict, out_dir: Path, *, lang: str = "es", history: Ite
         st["scored"] = len(scored)
         st["mean"] = sum(scored) / len(scored) if scored else None
 
+    archived = archived_copies.write_views(munis, out_dir, archive, lang, i18n.translator(lang))
     w = _Writer(out_dir, lang, {**_common(document, lang), "states": state_list, "rubric_changed": rubric_changed,
-                                "has_history": bool(history)})
+                                "has_history": bool(history), "archived": archived,
+                                "cite_conf": cite or citations.CitationSettings()})
     movers = sorted((r for r in rows if r["delta"]), key=lambda r: -abs(r["delta"]))[:10]
     # Pictures (issue #12, pages): criterion shares, score trend, state map.
     order = _criterion_order(outline, munis)

@@ -4,6 +4,8 @@ The report site and `muniaudit export` both read this document, so the pages sho
 """
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
@@ -15,34 +17,85 @@ from store.models import Audit, CrawlRun, Municipality, Page, SignalRow, SiteCra
 CORE_SIGNAL_FIELDS = ("kind", "url", "found_on", "on_home", "snippet", "captured_at", "data")
 
 
-def build_document(session: Session, run_id: int, rubric_id: str, rubric_meta: dict) -> dict:
-    """The export document for one run and one rubric (latest audit per site crawl)."""
+def build_document(session: Session, run_id: int, rubric_id: str, rubric_meta: dict, *,
+                   page_facts: bool = True) -> dict:
+    """The export document for one run and one rubric (latest audit per site crawl). `page_facts=False` leaves
+    out the evidence pages' hashes, fetch times and archive pointers (earlier runs read only for history)."""
     sites = list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(SiteCrawl.cvegeo)))
     audits = _latest_audits(session, [s.id for s in sites], rubric_id)
     signals = _signals_by_site(session, [s.id for s in sites])
     roles = _page_roles_by_site(session, [s.id for s in sites])
+    pages = _read_pages_by_site(session, [s.id for s in sites]) if page_facts else {}
     municipalities = [_municipality_doc(session.get(Municipality, s.cvegeo), s, audits.get(s.id),
-                                        signals.get(s.id, []), roles.get(s.id, {})) for s in sites]
+                                        signals.get(s.id, []), roles.get(s.id, {}), pages.get(s.id, {}))
+                      for s in sites]
     _add_ranks(municipalities)
+    run = session.get(CrawlRun, run_id)
     return {
         "schema_version": "1",
         "generated_at": datetime.now(UTC).isoformat(),
         "tool": {"name": "muniaudit", "version": __version__},
         "rubric": rubric_meta,
-        "run": _run_doc(session.get(CrawlRun, run_id)),
+        "run": _run_doc(run),
         "municipalities": municipalities,
     }
 
 
 def _run_doc(run: CrawlRun | None) -> dict:
-    """The run's id, label and, when the crawl recorded it, whether a browser could render JavaScript pages."""
+    """The run's id, label (it names the run's citable folder), times and, when the crawl recorded it, whether a
+    browser could render JavaScript pages."""
     if run is None:
         return {}
-    doc = {"id": run.id, "label": run.label or ""}
+    doc = {"id": run.id, "label": run.label or "", "started_at": _iso(run.started_at),
+           "finished_at": _iso(run.finished_at)}
     browser = (run.settings or {}).get("browser")
     if isinstance(browser, dict) and isinstance(browser.get("available"), bool):
         doc["browser"] = {k: browser[k] for k in ("available", "render", "reason") if k in browser}
     return doc
+
+
+def archive_folders(session: Session, run_id: int) -> list[str]:
+    """The folders this run's WARC files were written to (the report reads archived pages from there)."""
+    folders: set[str] = set()
+    rows = session.scalars(select(Page.archive).join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
+                           .where(SiteCrawl.run_id == run_id, Page.archive.is_not(None)))
+    for archive in rows:
+        if isinstance(archive, dict) and isinstance(archive.get("file"), str):
+            folders.add(os.path.dirname(archive["file"]))
+    return sorted(folders)
+
+
+@dataclass
+class _ReadPage:
+    sha256: str
+    fetched_at: datetime
+    archive: dict | None
+    render_mode: str
+
+
+def _read_pages_by_site(session: Session, site_ids: list[int]) -> dict[int, dict[str, _ReadPage]]:
+    """Per site, the HTML pages the crawler read, by URL asked and URL answered: what evidence is found on.
+    Where one URL was read twice (plain, then in a browser), the archived, rendered, later copy wins."""
+    out: dict[int, dict[str, _ReadPage]] = {}
+    for chunk in _chunks(site_ids):
+        rows = session.execute(select(Page.site_crawl_id, Page.url, Page.final_url, Page.sha256, Page.fetched_at,
+                                      Page.archive, Page.render_mode)
+                               .where(Page.site_crawl_id.in_(chunk), Page.sha256.is_not(None),
+                                      Page.render_mode.in_(("http", "browser", "needs_render")))
+                               .order_by(Page.id))
+        for site_id, url, final_url, sha, fetched, archive, mode in rows:
+            page = _ReadPage(sha, fetched, archive if isinstance(archive, dict) else None, mode)
+            known = out.setdefault(site_id, {})
+            for key in (url, final_url):
+                if _rank_page(page) >= _rank_page(known.get(key)):
+                    known[key] = page
+    return out
+
+
+def _rank_page(page: _ReadPage | None) -> tuple[int, int]:
+    if page is None:
+        return (-1, -1)
+    return (int(bool(page.archive and page.archive.get("record_id"))), int(page.render_mode == "browser"))
 
 
 def _latest_audits(session: Session, site_ids: list[int], rubric_id: str) -> dict[int, Audit]:
@@ -86,7 +139,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, signals: list[SignalRow],
-                      page_roles: dict[str, int] | None = None) -> dict:
+                      page_roles: dict[str, int] | None = None, pages: dict[str, _ReadPage] | None = None) -> dict:
     crawl_status = site.status if site.status in ("ok", "partial", "unreachable", "blocked", "no_url") else "error"
     doc = {
         "cvegeo": muni.cvegeo, "name": muni.name, "state": muni.state_name, "state_code": muni.state_code,
@@ -104,19 +157,52 @@ def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, 
     if audit is not None:
         doc.update(score=None if audit.score is None else round(audit.score, 2), max_score=audit.max_score,
                    score_status=audit.status, pending_points=audit.pending_points, categories=audit.categories,
-                   criteria=[_criterion_doc(c) for c in audit.criteria],
+                   criteria=[_criterion_doc(c, pages or {}) for c in audit.criteria],
                    audit={"rubric_id": audit.rubric_id, "rubric_version": audit.rubric_version,
                           "rubric_hash": audit.rubric_hash, "code_version": audit.code_version,
                           "created_at": _iso(audit.created_at), "caps_applied": audit.caps_applied})
     return doc
 
 
-def _criterion_doc(c) -> dict:
+def _criterion_doc(c, pages: dict[str, _ReadPage]) -> dict:
     return {"id": c.criterion_id, "category": c.category, "title": c.title, "status": c.status,
             "points": c.points, "max_points": c.max_points, "mode": c.mode, "reason": c.reason,
-            "evidence": c.evidence, "reviewed_by": c.reviewed_by, "suggestion": c.suggestion,
-            **({"message": c.message} if c.message else {}),
+            "evidence": [evidence_doc(e, pages) for e in c.evidence or []], "reviewed_by": c.reviewed_by,
+            "suggestion": c.suggestion, **({"message": c.message} if c.message else {}),
             **({"suggestion_message": c.suggestion_message} if c.suggestion_message else {})}
+
+
+def evidence_doc(evidence: dict, pages: dict[str, _ReadPage]) -> dict:
+    """An evidence item with the page it was found on: its hash, its fetch time (also the capture time shown)
+    and where its archived copy is. Evidence whose page the crawler did not read is left as it is."""
+    page = pages.get(evidence.get("found_on") or "") or pages.get(evidence.get("url") or "")
+    if page is None:
+        return evidence
+    fetched = _iso(page.fetched_at)
+    out = {**evidence, "sha256": page.sha256, "fetched_at": fetched, "captured_at": fetched}
+    ref = archive_ref(page.archive)
+    if ref is not None:
+        out["archive"] = ref
+    return out
+
+
+def archive_ref(archive: dict | None) -> dict | None:
+    """The public part of a page's archive pointer: the WARC file's name (never the server's path), the record's
+    id, offset and length, whether it was cut, and the screenshot's record; or why there is no record."""
+    if not isinstance(archive, dict):
+        return None
+    if archive.get("skipped"):
+        return {"skipped": str(archive["skipped"])}
+    if not archive.get("record_id") or not isinstance(archive.get("file"), str):
+        return None
+    ref = {"warc": os.path.basename(archive["file"]), "record_id": archive["record_id"],
+           "offset": int(archive.get("offset") or 0), "length": int(archive.get("length") or 0),
+           "date": archive.get("date"), "truncated": bool(archive.get("truncated"))}
+    shot = archive.get("screenshot")
+    if isinstance(shot, dict) and shot.get("record_id") and isinstance(shot.get("file"), str):
+        ref["screenshot"] = {"warc": os.path.basename(shot["file"]), "record_id": shot["record_id"],
+                             "offset": int(shot.get("offset") or 0), "length": int(shot.get("length") or 0)}
+    return ref
 
 
 def _signal_doc(s: SignalRow) -> dict:

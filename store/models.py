@@ -96,6 +96,9 @@ class Page(Base):
     # form, person, error, page; role_detail holds the rule, the section the page names itself as, the features
     role: Mapped[str | None] = mapped_column(String(20), nullable=True)
     role_detail: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # the archived response (docs/crawling.md "Archive"): file, offset, length, record_id, date, truncated,
+    # screenshot {...}; or {"skipped": "site_limit"}; None when not archived (not HTML, archive off, old runs)
+    archive: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     site: Mapped[SiteCrawl] = relationship(back_populates="pages")
 
 

@@ -243,6 +243,8 @@ class PortalSpider(scrapy.Spider):
                 state.home_outcome = "ok"
             return
         text, encoding_fault = _decode(response)
+        # the hash is of the body as served (content-encoding undone), so it matches the archived record
+        response.meta["body_sha256"] = hashlib.sha256(response.body).hexdigest()
         if text is not response.text:
             response = response.replace(body=text.encode("utf-8"), encoding="utf-8")
         fault = self._page_fault(state, response, text, is_home, render_mode)
@@ -528,7 +530,8 @@ class PortalSpider(scrapy.Spider):
         if _render_enabled(self.settings) and state.rendered < cap_pages and state.render_seconds < cap_seconds:
             state.rendered += 1
             return self._request(state, response.url, self.parse_page, depth, priority=800, page="rendered",
-                                 render_of_home=of_home, playwright=True, playwright_page_goto_kwargs={"wait_until": "load"})
+                                 render_of_home=of_home, playwright=True, playwright_page_goto_kwargs={"wait_until": "load"},
+                                 **_screenshot_meta(self.settings))
         if len(state.needing_render) < LIST_CAP:
             state.needing_render.append(response.url)
         return None
@@ -597,8 +600,10 @@ class PortalSpider(scrapy.Spider):
         return PageItem(
             state.spec.site_crawl_id, response.request.url, response.url, response.status,
             _header(response, "Content-Type"), depth, render_mode, now(),
-            sha256=hashlib.sha256(response.body).hexdigest(), size=len(response.body),
-            title=_title(response)[:500], last_modified=_header(response, "Last-Modified") or None, fault=fault,
+            sha256=response.meta.get("body_sha256") or hashlib.sha256(response.body).hexdigest(),
+            size=len(response.body), title=_title(response)[:500],
+            last_modified=_header(response, "Last-Modified") or None, fault=fault,
+            archive=response.meta.get("muniaudit_archive"),
         )
 
     def _file_item(self, state, response, depth) -> PageItem:
@@ -703,6 +708,15 @@ def _tls_fault(response) -> str | None:
 def _header(response, name: str) -> str:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else ""
+
+
+def _screenshot_meta(settings) -> dict:
+    """Ask scrapy-playwright for a viewport PNG of a rendered page (archived beside its WARC record)."""
+    if not (settings.getbool("MUNIAUDIT_WARC", True) and settings.getbool("MUNIAUDIT_SCREENSHOTS", True)):
+        return {}
+    from scrapy_playwright.page import PageMethod
+
+    return {"playwright_page_methods": [PageMethod("screenshot", type="png", full_page=False)]}
 
 
 def _is_html(response) -> bool:

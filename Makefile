@@ -34,4 +34,4 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) demo-out test-artifacts .pytest_cache
+	rm -rf $(VENV) demo-out demo-out-datos test-artifacts .pytest_cache

@@ -743,10 +743,10 @@ def review_import(obj: Context, file: Path, rubric: str | None) -> None:
 @click.option("--render", type=click.Choice(["auto", "never"]), default="auto", show_default=True)
 def demo(out_dir: Path, render: str) -> None:
     """Sirve la web de ejemplo en loopback, la rastrea, audita y escribe los reportes."""
-    from muniaudit.demo import run_demo
+    from muniaudit.demo import demo_database, run_demo
 
     index = run_demo(out_dir, render=render)
-    db_file = (out_dir / "muniaudit-demo.sqlite").resolve()
+    db_file = demo_database(out_dir).resolve()
     out.print(f"\nDemo lista. Abra en su navegador:\n  {index.resolve().as_uri()}\n"
               f"Exportación JSON: {(out_dir / 'export.json').resolve()}\n"
               f"Base de datos de la demo: {db_file}\n"

@@ -1,6 +1,8 @@
 """The embedded demo: serve the bundled fictional sites on loopback, crawl, audit, report and export.
 
-Everything happens in a fresh SQLite file inside the output folder; nothing leaves 127.0.0.1.
+Everything happens in a fresh SQLite file; nothing leaves 127.0.0.1. The database (and the WARC archive and logs
+kept beside it) lives in a folder next to the report folder, `<out>-datos/`, never inside it: publishing the
+report replaces the report folder whole (muniaudit.publish), which would delete a database kept there.
 """
 from __future__ import annotations
 
@@ -35,12 +37,19 @@ def register_sample_sites(engine, entry_urls: dict[str, str]) -> list[str]:
     return keys
 
 
+def demo_database(out_dir: Path) -> Path:
+    """Where the demo keeps its database: beside the report folder, so a publication never deletes it."""
+    out_dir = Path(out_dir)
+    return out_dir.parent / f"{out_dir.name}-datos" / "muniaudit-demo.sqlite"
+
+
 def run_demo(out_dir: Path, render: str = "auto") -> Path:
     from crawler.runner import CrawlOptions, crawl_in_process, new_run
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    db_path = out_dir / "muniaudit-demo.sqlite"
-    for leftover in out_dir.glob("muniaudit-demo.sqlite*"):
+    db_path = demo_database(out_dir)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in db_path.parent.glob("muniaudit-demo.sqlite*"):
         leftover.unlink()
     db_url = f"sqlite:///{db_path}"
     engine = service.open_store(db_url)

@@ -81,3 +81,14 @@ def test_report_site_has_every_page(demo):
     for m in by_name.values():
         assert (out / "m" / f"{m['cvegeo']}.html").is_file()
     assert (out / "metodologia.html").is_file() and (out / "datos" / "scores.csv").is_file()
+
+
+def test_demo_database_survives_publication_and_serves_the_next_command(demo):
+    """The README names the demo's database for later commands: publishing the report must not delete it."""
+    out, munis = demo
+    db = out.parent / f"{out.name}-datos" / "muniaudit-demo.sqlite"
+    assert db.is_file() and db.stat().st_size > 0
+    assert not list(out.glob("*.sqlite*")), "the database must live outside the published folder"
+    proc = run_cli("--db", f"sqlite:///{db}", "export", timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert {m["name"] for m in json.loads(proc.stdout)["municipalities"]} == set(munis)

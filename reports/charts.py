@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from statistics import median
 
 MET, PARTIAL, PENDING, NOT_MET = "pass", "partial", "pending", "fail"
+# Score statuses of municipalities whose site could not be assessed (reports.render.UNAVAILABLE): the audit still
+# lists their criteria (as "error"), but they are not "pending" points of an assessed site.
+NOT_ASSESSED = frozenset({"unreachable", "blocked", "no_url", "not_audited"})
 
 
 def nice_ticks(top: int, most: int = 5) -> list[int]:
@@ -46,9 +49,12 @@ def criterion_shares(munis: Iterable[dict], order: list[tuple[str, str]]) -> lis
     """Per criterion, how many scored municipalities met it, partly met it, await a decision or did not.
 
     `order` is [(criterion id, title)] in rubric order; informative and not-applicable results are left out of
-    the denominator; municipalities that could not be assessed have no criteria and so do not count."""
+    the denominator; municipalities that could not be assessed (no score, or an unavailable site whose criteria
+    the audit lists as errors) do not count."""
     counts: dict[str, dict[str, int]] = {cid: {MET: 0, PARTIAL: 0, PENDING: 0, NOT_MET: 0} for cid, _ in order}
     for m in munis:
+        if m.get("score") is None or m.get("score_status") in NOT_ASSESSED:
+            continue
         for c in m.get("criteria") or []:
             bucket = counts.get(c.get("id"))
             status = c.get("status")

@@ -165,6 +165,16 @@ def test_criterion_shares_count_only_assessed_results():
     assert shares["lenguaje"]["pending"] == 2
 
 
+def test_criterion_shares_leave_out_unavailable_sites_whose_criteria_are_errors():
+    """The audit lists an unreachable site's criteria as "error": they are not pending points of an assessed site."""
+    order = [("datos", "Sección de datos abiertos")]
+    assessed = {"score": 40, "score_status": "complete", "criteria": [{"id": "datos", "status": "pass"}]}
+    unreachable = {"score": None, "score_status": "unreachable", "criteria": [{"id": "datos", "status": "error"}]}
+    blocked = {"score": 0, "score_status": "blocked", "criteria": [{"id": "datos", "status": "error"}]}
+    (datos,) = charts.criterion_shares([assessed, unreachable, blocked], order)
+    assert (datos["total"], datos["met"], datos["pending"]) == (1, 1, 0)
+
+
 def test_score_trend_stacks_bands_to_100_percent_with_median_and_quartiles():
     runs = [{"a": 10, "b": 30, "c": 50, "d": None}, {"a": 15, "b": 85, "c": 65, "d": 90}]
     trend = charts.score_trend(["2024-01-01", "2024-02-01"], runs)

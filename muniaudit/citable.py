@@ -72,7 +72,17 @@ def snapshot_run(staging: Path, this_run: str, manifest: dict) -> Path:
         else:
             _link_or_copy(str(entry), str(target / entry.name))
     (target / RUN_MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    _write_forward(target / RUNS_FOLDER / "index.html", "../../index.html")
     return target
+
+
+def _write_forward(path: Path, href: str) -> None:
+    """The pages of a run's folder are the same files as the latest report's (hard links), so their footer link
+    to corridas/index.html points inside the run's folder: this page sends the reader on to the real list."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={href}">'
+                    f'<title>corridas</title></head><body><p><a href="{href}">corridas / runs</a></p></body></html>',
+                    encoding="utf-8")
 
 
 _LISTING = {"es": ("Corridas publicadas", "Cada corrida conserva su dirección; la más reciente está en",

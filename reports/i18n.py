@@ -303,6 +303,7 @@ EN: dict[str, str] = {
     "el contenido archivado no coincide con este hash": "the archived content does not match this hash",
     "Vista estática: se quitaron los scripts, estilos, formularios e imágenes de la página original.":
         "Static view: the original page's scripts, styles, forms and images were removed.",
+    "Corridas publicadas (cada una en su dirección estable)": "Published runs (each at its stable address)",
     "Cómo citar": "How to cite", "Autor": "Author", "Rúbrica": "Rubric",
     "Fecha de los datos": "Date of the data", "Dirección estable": "Stable address",
     "la de la publicación más reciente: cambia con la próxima corrida":

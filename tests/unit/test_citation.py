@@ -134,3 +134,29 @@ def test_run_index_lists_every_month_newest_first(tmp_path):
     soup = BeautifulSoup((out / "corridas" / "index.html").read_text(), "html.parser")
     assert [a["href"] for a in soup.select("tbody a")] == ["2026-11/index.html", "2026-10/index.html"]
     assert all((out / "corridas" / a["href"]).is_file() for a in soup.select("tbody a"))
+
+
+def test_the_footer_link_to_every_run_works_at_the_top_and_inside_each_run_folder(tmp_path):
+    """The run folders hold the same files as the latest report, so one relative link must work in both places."""
+    out = tmp_path / "reportes"
+    doc = sample.small_document()
+    doc["run"] = {"id": 2, "label": "2026-11"}
+    this_run = citable.run_folder(out, "2026-11", 2)
+
+    def build(folder: Path) -> None:
+        render_site(doc, folder, cite=CitationSettings(run_folder=this_run))
+        citable.snapshot_run(folder, this_run, {"id": 2, "label": "2026-11", "generated_at": doc["generated_at"]})
+        citable.write_run_index(folder)
+
+    publish(out, build)
+    for page in (out / "m" / "14097.html", out / "corridas/2026-11/m/14097.html", out / "index.html",
+                 out / "corridas/2026-11/index.html"):
+        link = BeautifulSoup(page.read_text(), "html.parser").select_one("footer .runs-link a")["href"]
+        target = (page.parent / link).resolve()
+        assert target.is_file(), (page, link)
+        if target != (out / "corridas" / "index.html").resolve():      # the forwarding page inside a run folder
+            forward = BeautifulSoup(target.read_text(), "html.parser").a["href"]
+            assert (target.parent / forward).resolve() == (out / "corridas" / "index.html").resolve()
+    # a report rendered without a citable folder has no such link (it would lead nowhere)
+    render_site(doc, tmp_path / "suelto")
+    assert not BeautifulSoup((tmp_path / "suelto/index.html").read_text(), "html.parser").select("footer .runs-link")

@@ -70,10 +70,10 @@ def browser_status(options: CrawlOptions) -> dict:
     if options.render == "never":
         return {"available": False, "render": "never", "reason": "--render never"}
     if not os.path.exists(chromium):
-        return {"available": False, "render": options.render, "reason": f"no Chromium at {chromium}"}
+        return {"available": False, "render": options.render, "reason": f"no hay Chromium en {chromium}"}
     missing = [m for m in ("playwright", "scrapy_playwright") if importlib.util.find_spec(m) is None]
     if missing:
-        return {"available": False, "render": options.render, "reason": "missing Python package " + ", ".join(missing)}
+        return {"available": False, "render": options.render, "reason": "falta el paquete de Python " + ", ".join(missing)}
     return {"available": True, "render": options.render, "reason": ""}
 
 

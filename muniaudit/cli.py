@@ -613,9 +613,15 @@ def _print_run_summary(summary) -> None:
         out.print(f"  {flag.cvegeo}: " + "; ".join(flag.reasons))
     browser = summary.browser or {}
     if browser.get("available") is False:
-        out.print(f"aviso: corrida sin navegador ({browser.get('reason') or 'sin Chromium'}): "
-                  f"{summary.pages_needing_render} páginas que requieren JavaScript no se mostraron y sus puntos "
-                  "quedan pendientes; con Chromium el puntaje puede ser otro", highlight=False, markup=False)
+        n = summary.pages_needing_render
+        if n:
+            seen = (f"{n} página que requiere JavaScript no se mostró y sus puntos quedan pendientes" if n == 1 else
+                    f"{n} páginas que requieren JavaScript no se mostraron y sus puntos quedan pendientes")
+            seen += "; con Chromium el puntaje puede ser otro"
+        else:
+            seen = "ninguna de las páginas leídas parecía requerir JavaScript"
+        out.print(f"aviso: corrida sin navegador ({browser.get('reason') or 'sin Chromium'}): {seen}",
+                  highlight=False, markup=False)
     if not summary.complete:
         out.print("el rastreo no terminó: ejecute de nuevo el mismo comando para reanudarlo")
 

@@ -13,7 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from audit.checks import CHECKS, param_errors
-from audit.checks.registry import suggest
+from audit.checks.registry import reads_errors, suggest
 from audit.schema import Rubric
 
 RUBRICS_DIR = Path(__file__).resolve().parent.parent / "rubrics"
@@ -256,6 +256,8 @@ def _criterion_problems(i: int, crit: Any, categories: list[str], criteria: list
     for param, message in param_errors(name, crit.check.params):
         loc: Loc = ("criteria", i, "check", "params", param) if param else ("criteria", i, "check", "params")
         yield Problem(loc, message, near_key=param is None)
+    for message in reads_errors(name):
+        yield Problem(("criteria", i, "check", "name"), message)
 
 
 def _cycles(rubric: Rubric) -> Iterator[Problem]:

@@ -1,7 +1,8 @@
 """Human review: export the criteria a machine cannot settle to spreadsheets, import the reviewers' decisions.
 
-A review is tied to a hash of the evidence it judged; when a later crawl changes that evidence, the audit
-treats the review as stale and asks for it again (see store.evidence.load_reviews).
+A review is tied to a hash of the evidence it judged (the signals of the kinds its criterion's check reads);
+when a later crawl changes that evidence, the audit treats the review as stale and asks for it again (see
+store.evidence.load_run_evidence).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from audit.checks.registry import criterion_reads
 from audit.result import NEEDS_REVIEW
 from muniaudit.registry import RowError, csv_rows
 from store.evidence import evidence_hash, site_crawls
@@ -34,6 +36,7 @@ DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M")
 def review_rows(session: Session, run_id: int, rubric) -> list[dict]:
     """One row per assisted/manual criterion (or any criterion needing review) per audited municipality."""
     modes = {c.id: c.mode for c in rubric.criteria}
+    reads = criterion_reads(rubric)
     rows = []
     for site in site_crawls(session, run_id):
         audit = session.scalar(select(Audit).where(Audit.site_crawl_id == site.id, Audit.rubric_id == rubric.id)
@@ -41,7 +44,7 @@ def review_rows(session: Session, run_id: int, rubric) -> list[dict]:
         if audit is None:
             continue
         muni = session.get(Municipality, site.cvegeo)
-        digest = evidence_hash(list(session.scalars(select(SignalRow).where(SignalRow.site_crawl_id == site.id))))
+        signals = list(session.scalars(select(SignalRow).where(SignalRow.site_crawl_id == site.id)))
         for c in audit.criteria:
             if modes.get(c.criterion_id) not in ("assisted", "manual") and c.status != NEEDS_REVIEW:
                 continue
@@ -49,7 +52,7 @@ def review_rows(session: Session, run_id: int, rubric) -> list[dict]:
                 "cvegeo": site.cvegeo, "municipio": muni.name, "estado": muni.state_name, "criterio": c.criterion_id,
                 "titulo": c.title, "modo": c.mode, "sugerencia_maquina": c.suggestion or "",
                 "estado_maquina": c.status, "motivo_maquina": c.reason or "", "evidencia": " | ".join(e.get("url", "") for e in c.evidence[:10]),
-                "hash_evidencia": digest, "decision": "", "puntos": "", "revisor": "", "fecha": "", "nota": "",
+                "hash_evidencia": evidence_hash(signals, reads.get(c.criterion_id)), "decision": "", "puntos": "", "revisor": "", "fecha": "", "nota": "",
             })
     return rows
 

@@ -95,15 +95,17 @@ UNSETTLED = ("pending", "running")   # sites the crawl has not finished: never s
 def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
     """Score every settled site crawl of a run with a rubric and store the results (re-audit without
     re-crawling). Sites the crawl has not finished are left unaudited: shown as not checked, never as 0."""
+    from audit.checks.registry import criterion_reads
     from audit.engine import score
 
     by_status: dict[str, int] = {}
+    reads = criterion_reads(rubric)     # a review goes stale only when what its criterion reads changed
     with session_scope(engine) as session:
         sites = [s for s in site_crawls(session, run_id) if s.status not in UNSETTLED]
         for i in range(0, len(sites), AUDIT_BATCH):
             batch = sites[i:i + AUDIT_BATCH]
             results = [score(rubric, ev, code_version=__version__)
-                       for ev in load_run_evidence(session, batch, rubric.id)]
+                       for ev in load_run_evidence(session, batch, rubric.id, reads)]
             save_audits(session, list(zip(batch, results, strict=True)))
             for result in results:
                 by_status[result.status] = by_status.get(result.status, 0) + 1

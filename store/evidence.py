@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import delete, insert, select
@@ -21,19 +22,28 @@ def site_crawls(session: Session, run_id: int) -> list[SiteCrawl]:
     return list(session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id).order_by(SiteCrawl.cvegeo)))
 
 
-def evidence_hash(signals: list[SignalRow], kinds: set[str] | None = None) -> str:
-    """A stable digest of the evidence a reviewer judged (kinds limit it to what the criterion looks at)."""
+# Per criterion id, the signal kinds its check reads (audit.checks.registry.criterion_reads); None = every kind.
+CriterionReads = Mapping[str, Collection[str] | None]
+
+
+def evidence_hash(signals: list[SignalRow], kinds: Collection[str] | None = None) -> str:
+    """A stable digest of the evidence a reviewer judged (kinds limit it to what the criterion reads)."""
     items = sorted((s.kind, s.url, json.dumps(s.data, sort_keys=True, default=str))
                    for s in signals if kinds is None or s.kind in kinds)
     return hashlib.sha256(json.dumps(items).encode()).hexdigest()
 
 
-def load_evidence(session: Session, site: SiteCrawl, rubric_id: str | None = None) -> Evidence:
-    return load_run_evidence(session, [site], rubric_id)[0]
+def load_evidence(session: Session, site: SiteCrawl, rubric_id: str | None = None,
+                  reads: CriterionReads | None = None) -> Evidence:
+    return load_run_evidence(session, [site], rubric_id, reads)[0]
 
 
-def load_run_evidence(session: Session, sites: list[SiteCrawl], rubric_id: str | None = None) -> list[Evidence]:
-    """Evidence for many site crawls with two queries (signals, reviews) instead of two per site."""
+def load_run_evidence(session: Session, sites: list[SiteCrawl], rubric_id: str | None = None,
+                      reads: CriterionReads | None = None) -> list[Evidence]:
+    """Evidence for many site crawls with two queries (signals, reviews) instead of two per site.
+
+    A review is stale when the signals its criterion reads (`reads`) changed since it was recorded; without
+    `reads`, any change of the site's signals makes it stale."""
     by_site: dict[int, list[SignalRow]] = {s.id: [] for s in sites}
     ids = list(by_site)
     for i in range(0, len(ids), 500):
@@ -52,14 +62,15 @@ def load_run_evidence(session: Session, sites: list[SiteCrawl], rubric_id: str |
             pages_seen=site.pages_seen, pages_needing_render=site.pages_needing_render, facts=dict(site.facts or {}),
         )
         if reviews.get(site.cvegeo):
-            evidence.reviews = _current_reviews(reviews[site.cvegeo], evidence_hash(signals))
+            evidence.reviews = _current_reviews(reviews[site.cvegeo], _hasher(signals, reads), evidence_hash(signals))
         out.append(evidence)
     return out
 
 
 def load_reviews(session: Session, cvegeo: str, rubric_id: str, current_hash: str) -> dict[str, Review]:
     """The latest review of each criterion; stale when the evidence changed since it was judged."""
-    return _current_reviews(_reviews_by_municipality(session, [cvegeo], rubric_id).get(cvegeo, []), current_hash)
+    return _current_reviews(_reviews_by_municipality(session, [cvegeo], rubric_id).get(cvegeo, []),
+                            lambda _: current_hash, current_hash)
 
 
 def _reviews_by_municipality(session: Session, cvegeos: list[str], rubric_id: str) -> dict[str, list[ManualReview]]:
@@ -73,11 +84,28 @@ def _reviews_by_municipality(session: Session, cvegeos: list[str], rubric_id: st
     return out
 
 
-def _current_reviews(rows: list[ManualReview], current_hash: str) -> dict[str, Review]:
+def _hasher(signals: list[SignalRow], reads: CriterionReads | None) -> Callable[[str], str]:
+    """criterion id -> digest of the signals that criterion reads (all signals when its reads are unknown)."""
+    cache: dict[frozenset[str] | None, str] = {}
+
+    def digest(criterion_id: str) -> str:
+        kinds = (reads or {}).get(criterion_id)
+        key = frozenset(kinds) if kinds is not None else None
+        if key not in cache:
+            cache[key] = evidence_hash(signals, key)
+        return cache[key]
+
+    return digest
+
+
+def _current_reviews(rows: list[ManualReview], hash_for: Callable[[str], str], full_hash: str) -> dict[str, Review]:
+    """Latest review per criterion. The digest of all the site's signals is still accepted, so a review exported
+    before digests were per criterion stays fresh while nothing at all changed."""
     reviews: dict[str, Review] = {}
     for r in rows:      # in the order they were imported: the latest correction wins, whatever date it carries
+        fresh = not r.evidence_hash or r.evidence_hash in (hash_for(r.criterion_id), full_hash)
         reviews[r.criterion_id] = Review(r.criterion_id, r.decision, r.reviewer, _aware(r.reviewed_at), r.note,
-                                         r.points, stale=bool(r.evidence_hash) and r.evidence_hash != current_hash)
+                                         r.points, stale=not fresh)
     return reviews
 
 

@@ -50,7 +50,7 @@ class Param:
     types: tuple[type, ...]
     required: bool = False
     default: Any = None
-    choices: tuple[Any, ...] | None = None
+    choices: tuple[Any, ...] | Callable[[], tuple[Any, ...]] | None = None   # a callable is read at validation
     help: str = ""
     validate: Callable[[Any], str | None] | None = None   # extra rule: returns a problem or None
 

@@ -24,7 +24,7 @@ def _where(in_data_section: bool) -> Message:
 
 @check("count_datasets", params={
     "min": Param((int,), required=True, help="datasets needed to pass"), "in_data_section": IN_SECTION,
-    "machine_readable": Param((bool,), default=None, help="true: only machine-readable formats")})
+    "machine_readable": Param((bool,), default=None, help="true: only machine-readable formats")}, reads=["dataset"])
 def count_datasets(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` downloadable datasets; the fraction is found/min."""
     found = datasets(ev, p["in_data_section"])
@@ -51,7 +51,8 @@ def collections_of(found: list[EvidenceSignal], count_ungrouped: bool) -> dict[s
 @check("count_collections", params={
     "min": Param((int,), required=True, help="collections (rubros, document sets or databases) needed"),
     "in_data_section": IN_SECTION,
-    "count_ungrouped": Param((bool,), default=True, help="a file without a heading counts as one collection")})
+    "count_ungrouped": Param((bool,), default=True, help="a file without a heading counts as one collection")},
+       reads=["dataset"])
 def count_collections(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` collections of documents, rubros or databases."""
     groups = collections_of(datasets(ev, p["in_data_section"]), p["count_ungrouped"])
@@ -65,7 +66,7 @@ def count_collections(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 @check("organised_by_topics", params={
     "min_topics": Param((int,), default=2, help="distinct topics needed"),
     "require_subtopics": Param((bool,), default=True, help="a topic must hold two or more collections"),
-    "in_data_section": IN_SECTION})
+    "in_data_section": IN_SECTION}, reads=["dataset"])
 def organised_by_topics(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Data classified by topics (and subtopics: collections inside a topic)."""
     found = datasets(ev, p["in_data_section"])
@@ -92,7 +93,7 @@ def organised_by_topics(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome
 @check("formats_machine_readable", params={
     "share": Param((int, float), default=None, help="minimum share (0-1) of machine-readable files"),
     "any": Param((bool,), default=False, help="pass with at least one machine-readable file"),
-    "in_data_section": IN_SECTION})
+    "in_data_section": IN_SECTION}, reads=["dataset"])
 def formats_machine_readable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Files in formats that allow quick extraction and reuse (CSV, XLSX, JSON...): any, or a minimum share."""
     found = datasets(ev, p["in_data_section"])
@@ -110,7 +111,7 @@ def formats_machine_readable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOu
                   readable or found)
 
 
-@check("downloadable", params={"min": Param((int,), default=1), "in_data_section": IN_SECTION})
+@check("downloadable", params={"min": Param((int,), default=1), "in_data_section": IN_SECTION}, reads=["dataset"])
 def downloadable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Information can be downloaded as files (not only shown as web pages)."""
     files = [s for s in datasets(ev, p["in_data_section"])
@@ -122,7 +123,7 @@ def downloadable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 @check("processed_data", params={
     "max_scanned_share": Param((int, float), default=0.3, help="highest tolerated share of scanned PDFs/images"),
-    "in_data_section": IN_SECTION})
+    "in_data_section": IN_SECTION}, reads=["dataset", "clarity"])
 def processed_data(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Proposal: data were processed for end use (structured files, few scans or images)."""
     found = datasets(ev, p["in_data_section"])

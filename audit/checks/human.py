@@ -17,7 +17,7 @@ from audit.checks.base import (
     text_problem,
     to_review,
 )
-from audit.checks.registry import check
+from audit.checks.registry import ALL_KINDS, FromParam, check
 from audit.messages import localized, msg, status_word
 from audit.probes import SOCIAL_ACTIVITY_FACT
 from audit.result import FAIL, PASS
@@ -25,7 +25,8 @@ from audit.result import FAIL, PASS
 
 @check("readability", params={
     "min_score": Param((int, float), default=60, help="minimum Fernández-Huerta score (60 = normal)"),
-    "max_scanned_share": Param((int, float), default=0.3, help="highest tolerated share of scanned PDFs")})
+    "max_scanned_share": Param((int, float), default=0.3, help="highest tolerated share of scanned PDFs")},
+       reads=["clarity"])
 def readability(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Proposal on plain language from Fernández-Huerta readability and the share of scanned PDFs."""
     signals = ev.of_kind("clarity")
@@ -44,7 +45,9 @@ def readability(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 
 @check("human_only", params={"hint": Param((str, dict), default="", validate=text_problem,
-                                          help="what the reviewer should look at: text or {es: ..., en: ...}")})
+                                          help="what the reviewer should look at: text or {es: ..., en: ...}")},
+       # a person judges the whole site, not recorded signals: any change of evidence asks them again
+       reads=[ALL_KINDS])
 def human_only(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Nothing a machine can judge: always asks for a human review."""
     return to_review(msg("human.hint", hint=localized(p["hint"])) if p["hint"] else msg("human.default_hint"))
@@ -55,7 +58,7 @@ def human_only(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     "what": Param((str,), default="post", choices=("post", "interaction"),
                   help="post: the account published; interaction: it answered a citizen"),
     "kinds": Param((list,), default=["social_profile", "video_channel"],
-                   choices=("social_profile", "video_channel", "mayor_profile"))})
+                   choices=("social_profile", "video_channel", "mayor_profile"))}, reads=[FromParam("kinds")])
 def social_activity(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Recent activity of the municipality's accounts, from optional probe results; else asks a reviewer."""
     accounts = ev.of_kind(p["kinds"])

@@ -1,8 +1,14 @@
-"""The registry of named checks: `@check("name", params={...})` and `run_check(name, evidence, params)`."""
+"""The registry of named checks: `@check("name", params={...}, reads=[...])` and `run_check(name, evidence, params)`.
+
+`reads` declares which signal kinds a check looks at (like Lighthouse's required artifacts): kind names, or
+`FromParam("kind")` for the kinds a rubric names in a parameter. The rubric loader rejects a criterion whose check
+reads a kind missing from the table (store.kinds), and a human review goes stale only when the signals of the
+kinds its criterion reads change (kinds_read, store.evidence.evidence_hash).
+"""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +16,7 @@ from audit.checks.base import CheckOutcome, EvidenceIndex, Param, errored, index
 from audit.evidence import CRAWL_BLOCKED, CRAWL_NO_URL, CRAWL_UNREACHABLE, Evidence
 from audit.messages import msg, render
 from audit.result import FAIL, NEEDS_REVIEW
+from store.kinds import kind_names
 
 CheckFn = Callable[[EvidenceIndex, Mapping[str, Any]], CheckOutcome]
 
@@ -19,27 +26,89 @@ NOT_AUDITABLE = {status: render(message) for status, message in NOT_AUDITABLE_ME
 
 
 @dataclass(frozen=True)
+class FromParam:
+    """A check reads the kinds named by one of its parameters (a kind or a list; empty or None = every kind)."""
+
+    param: str
+
+
+ALL_KINDS = "*"     # reads every kind (a check that searches all signals, or a person judging the whole site)
+Reads = tuple[str | FromParam, ...]
+
+
+@dataclass(frozen=True)
 class RegisteredCheck:
     name: str
     fn: CheckFn
     params: Mapping[str, Param]
     doc: str
+    reads: Reads = ()
 
 
 CHECKS: dict[str, RegisteredCheck] = {}
 
 
-def check(name: str, params: Mapping[str, Param] | None = None) -> Callable[[CheckFn], CheckFn]:
-    """Register a pure function (evidence index, params) -> CheckOutcome under `name`."""
+def check(name: str, params: Mapping[str, Param] | None = None,
+          reads: Iterable[str | FromParam] = ()) -> Callable[[CheckFn], CheckFn]:
+    """Register a pure function (evidence index, params) -> CheckOutcome under `name`, with the kinds it reads."""
 
     def register(fn: CheckFn) -> CheckFn:
         if name in CHECKS:
             raise ValueError(f"check '{name}' registered twice")
+        declared = tuple(reads)
+        for entry in declared:
+            if isinstance(entry, FromParam) and entry.param not in (params or {}):
+                raise ValueError(f"check '{name}' reads param '{entry.param}' it does not declare")
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
-        CHECKS[name] = RegisteredCheck(name, fn, dict(params or {}), doc)
+        CHECKS[name] = RegisteredCheck(name, fn, dict(params or {}), doc, declared)
         return fn
 
     return register
+
+
+def unregister(name: str) -> None:
+    """Remove a check added at run time (tests clean up after themselves)."""
+    CHECKS.pop(name, None)
+
+
+def kinds_read(name: str, params: Mapping[str, Any] | None = None) -> frozenset[str] | None:
+    """The signal kinds check `name` reads with these params (defaults filled in); None means every kind."""
+    registered = CHECKS[name]
+    filled = with_defaults(name, params or {})
+    kinds: set[str] = set()
+    for entry in registered.reads:
+        if isinstance(entry, FromParam):
+            value = filled.get(entry.param)
+            if not value:
+                return None
+            kinds.update([value] if isinstance(value, str) else map(str, value))
+        elif entry == ALL_KINDS:
+            return None
+        else:
+            kinds.add(entry)
+    return frozenset(kinds)
+
+
+def criterion_reads(rubric: Any) -> dict[str, frozenset[str] | None]:
+    """Per criterion id of a loaded rubric, the kinds its check reads (None: every kind, or an unknown check)."""
+    return {c.id: kinds_read(c.check.name, c.check.params) if c.check.name in CHECKS else None
+            for c in rubric.criteria}
+
+
+def reads_errors(name: str) -> list[str]:
+    """Kinds the check declares it reads that the table of kinds (store.kinds) does not have."""
+    registered = CHECKS[name]
+    known = kind_names()
+    problems = []
+    for entry in registered.reads:
+        if isinstance(entry, str) and entry != ALL_KINDS and entry not in known:
+            problems.append(f"check '{name}' reads signal kind '{entry}', which does not exist{suggest(entry, known)}")
+    return problems
+
+
+def _choices(param: Param) -> tuple[Any, ...] | None:
+    """A parameter's allowed values; a callable is read now, so kinds added to the table are accepted."""
+    return param.choices() if callable(param.choices) else param.choices
 
 
 def suggest(name: str, known: list[str] | tuple[str, ...] | set[str]) -> str:
@@ -60,10 +129,10 @@ def param_errors(name: str, params: Mapping[str, Any]) -> list[tuple[str | None,
         if not declared.accepts(value):
             problems.append((key, f"param '{key}' of check '{name}' must be {declared.type_names()}, "
                                   f"got {value!r}"))
-        elif declared.choices is not None and not _in_choices(value, declared.choices):
-            allowed = ", ".join(map(str, declared.choices))
+        elif (choices := _choices(declared)) is not None and not _in_choices(value, choices):
+            allowed = ", ".join(map(str, choices))
             problems.append((key, f"param '{key}' of check '{name}': {value!r} is not one of: {allowed}"
-                                  f"{suggest(str(value), [str(c) for c in declared.choices])}"))
+                                  f"{suggest(str(value), [str(c) for c in choices])}"))
         elif declared.validate is not None and (problem := declared.validate(value)):
             problems.append((key, f"param '{key}' of check '{name}': {problem}"))
     for key, declared in spec.items():

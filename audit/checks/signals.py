@@ -24,20 +24,17 @@ from audit.checks.base import (
     text_problem,
     to_review,
 )
-from audit.checks.registry import check
+from audit.checks.registry import FromParam, check
 from audit.evidence import EvidenceSignal
 from audit.messages import KIND_ES, PLACEMENT_ES, REASON_ES, ROLE_ES, Message, joined, key_of, localized, msg
+from store.kinds import kind_names
 
-# Mirrors crawler.extract.types.SIGNAL_KINDS (a unit test keeps them equal; audit does not import crawler).
-SIGNAL_KINDS = (
-    "social_profile", "video_channel", "mobile_app", "open_data_section", "transparency_section",
-    "dataset", "update_date", "search_tool", "participation", "citizen_report_tool", "citizen_evaluation",
-    "contact", "communication_tool", "mayor_profile", "platform", "clarity", "responsive",
-)
+# The kinds of the one table (store.kinds), as the table stood at import; params read the table at validation.
+SIGNAL_KINDS = kind_names()
 
 KIND_LABELS = KIND_ES      # Spanish labels (audit.messages holds both languages)
 
-KIND = Param((str, list), required=True, choices=SIGNAL_KINDS, help="signal kind or list of kinds")
+KIND = Param((str, list), required=True, choices=kind_names, help="signal kind or list of kinds")
 WHERE = Param((dict,), default=None, help="data fields that must equal these values (a list = any of)")
 ON_HOME = Param((bool,), default=None, help="true: only signals linked from the home page")
 MAX_DEPTH = Param((int,), default=None, help="only signals whose data.depth is at most this")
@@ -131,7 +128,8 @@ GRADED = {"min_confidence": MIN_CONFIDENCE, "include_references": INCLUDE_REFERE
 
 
 @check("has_signal", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
-                             "min": Param((int,), default=1, help="how many distinct signals are needed"), **GRADED})
+                             "min": Param((int,), default=1, help="how many distinct signals are needed"), **GRADED},
+       reads=[FromParam("kind")])
 def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` signals of a kind (optionally on the home page and with data fields equal to values);
     candidates the crawler could not confirm, or is not confident of, go to a person."""
@@ -151,14 +149,15 @@ def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     return failed(msg("signal.not_found", what=what))
 
 
-@check("signal_on_home", params={"kind": KIND, "where": WHERE, **GRADED})
+@check("signal_on_home", params={"kind": KIND, "where": WHERE, **GRADED}, reads=[FromParam("kind")])
 def signal_on_home(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """A signal of a kind linked from the home page."""
     return has_signal(ev, {**p, "on_home": True, "min": 1, "max_depth": None})
 
 
 @check("count_signals", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
-                                "min": Param((int,), required=True, help="signals needed to pass"), **GRADED})
+                                "min": Param((int,), required=True, help="signals needed to pass"), **GRADED},
+       reads=[FromParam("kind")])
 def count_signals(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` distinct signals of a kind; the fraction is found/min (unsure ones go to a person)."""
     found, unsure = split(select(ev, p), p)
@@ -172,7 +171,7 @@ def count_signals(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 @check("search_tool", params={
     "scope": Param((str,), default="any", choices=("any", "site", "data_section")),
-    "dynamic": Param((bool,), default=None, help="true: only dynamic (query) search tools")})
+    "dynamic": Param((bool,), default=None, help="true: only dynamic (query) search tools")}, reads=["search_tool"])
 def search_tool(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """A search tool for the site or the data section (optionally a dynamic one)."""
     tools = ev.of_kind("search_tool")
@@ -191,7 +190,7 @@ def search_tool(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 @check("contact_tied_to_participation", params={
     "types": Param((list,), default=None, choices=("email", "phone", "address", "form"),
-                   help="contact types that count (default: all)")})
+                   help="contact types that count (default: all)")}, reads=["contact"])
 def contact_tied_to_participation(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """A phone, e-mail, address or form presented as the contact of a participation strategy."""
     contacts = [s for s in ev.of_kind("contact") if not p["types"] or s.data.get("type") in p["types"]]
@@ -243,10 +242,11 @@ def _signal_text(signal: EvidenceSignal, fields: tuple[str, ...]) -> str:
 @check("mentions", params={
     "patterns": Param((list,), required=True, validate=_regex_problem,
                       help="regular expressions (case-insensitive), any of which must match"),
-    "kinds": Param((list,), default=None, choices=SIGNAL_KINDS, help="signal kinds to search (default all)"),
+    "kinds": Param((list,), default=None, choices=kind_names, help="signal kinds to search (default all)"),
     "where": WHERE, "on_home": ON_HOME,
     "what": Param((str, dict), default="", validate=text_problem,
-                  help="name of what is sought, for the reason: Spanish text or {es: ..., en: ...}")})
+                  help="name of what is sought, for the reason: Spanish text or {es: ..., en: ...}")},
+       reads=[FromParam("kinds")])
 def mentions(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Signals whose URL, snippet, label, collection or topic mention one of `patterns` (keyword evidence).
 

@@ -12,19 +12,11 @@ from typing import Any
 from audit.checks import CHECKS
 from audit.checks.registry import with_defaults
 from audit.checks.signals import KIND_LABELS
+from audit.messages import KIND_EN
 
 Describer = Callable[[Mapping[str, Any], str], str]
 
-KIND_LABELS_EN = {
-    "social_profile": "institutional social media profile", "video_channel": "video channel",
-    "mobile_app": "mobile app", "open_data_section": "open-data or focused-transparency section",
-    "transparency_section": "transparency section", "dataset": "downloadable data file",
-    "update_date": "update date", "search_tool": "search tool", "participation": "citizen participation mechanism",
-    "citizen_report_tool": "tool for citizens to send information", "citizen_evaluation": "citizen evaluation tool",
-    "contact": "contact detail", "communication_tool": "tool to communicate with the authorities",
-    "mayor_profile": "mayor's social media profile", "platform": "site platform", "clarity": "clarity measurement",
-    "responsive": "layout adapted to mobile devices",
-}
+KIND_LABELS_EN = KIND_EN    # English labels of the table of kinds (store.kinds), as in reasons
 
 # When a person is asked, by check: never, when the crawler is unsure of a detection, the machine only proposes,
 # when no probe recorded the fact, always. Keys of WHO_WORDS.

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from audit.wording import PLACEMENT_ES, REASON_ES, ROLE_ES
+from store.kinds import KINDS
 
 LANGUAGES = ("es", "en")
 Message = dict[str, Any]
@@ -148,35 +149,9 @@ REASON_EN = {
     "named_in_context": "the text next to the badge names the municipality, but neither the app nor its link does",
     "official_portal": "official transparency portal linked from the site's navigation",
 }
-KIND_ES = {
-    "social_profile": "perfil institucional en redes sociales",
-    "video_channel": "canal de video",
-    "mobile_app": "aplicación móvil",
-    "open_data_section": "apartado de datos abiertos o transparencia focalizada",
-    "transparency_section": "apartado de transparencia",
-    "dataset": "archivo de datos descargable",
-    "update_date": "fecha de actualización",
-    "search_tool": "herramienta de búsqueda",
-    "participation": "mecanismo de participación ciudadana",
-    "citizen_report_tool": "herramienta para que la ciudadanía envíe información",
-    "citizen_evaluation": "instrumento de evaluación ciudadana",
-    "contact": "dato de contacto",
-    "communication_tool": "herramienta de comunicación con la autoridad",
-    "mayor_profile": "perfil del presidente o presidenta municipal en redes sociales",
-    "platform": "plataforma del sitio",
-    "clarity": "medición de claridad",
-    "responsive": "diseño adaptable a dispositivos móviles",
-}
-KIND_EN = {
-    "social_profile": "institutional social media profile", "video_channel": "video channel",
-    "mobile_app": "mobile app", "open_data_section": "open-data or focused-transparency section",
-    "transparency_section": "transparency section", "dataset": "downloadable data file",
-    "update_date": "update date", "search_tool": "search tool", "participation": "citizen participation mechanism",
-    "citizen_report_tool": "tool for citizens to send information", "citizen_evaluation": "citizen evaluation tool",
-    "contact": "contact detail", "communication_tool": "tool to communicate with the authorities",
-    "mayor_profile": "social media profile of the mayor", "platform": "site platform",
-    "clarity": "clarity measurement", "responsive": "design adapted to mobile devices",
-}
+# Labels of signal kinds come from the one table of kinds (store.kinds).
+KIND_ES = {kind.name: kind.label_es for kind in KINDS}
+KIND_EN = {kind.name: kind.label_en for kind in KINDS}
 STATUS_WORDS = {
     "pass": ("cumple", "passed"), "partial": ("cumple en parte", "partly passed"), "fail": ("no cumple", "failed"),
     "not_applicable": ("no aplica", "not applicable"), "needs_review": ("requiere revisión", "needs review"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from audit.wording import PLACEMENT_ES, ROLE_ES
+from store.kinds import KINDS
 
 LANGUAGES = ("es", "en")
 
@@ -19,15 +20,7 @@ CRAWL_STATUS = {"ok": "Completo", "partial": "Parcial", "unreachable": "Sitio no
                 "blocked": "Bloqueado (CAPTCHA, reto o robots.txt)", "no_url": "Sin sitio web registrado",
                 "error": "Error del rastreador"}
 MODE = {"auto": "Automático", "assisted": "Asistido", "manual": "Manual", "informative": "Informativo"}
-SIGNAL_KIND = {
-    "social_profile": "Perfil en redes sociales", "mayor_profile": "Perfil de la presidencia municipal",
-    "video_channel": "Canal de video", "mobile_app": "Aplicación móvil", "open_data_section": "Sección de datos abiertos",
-    "transparency_section": "Sección de transparencia", "dataset": "Conjunto de datos",
-    "update_date": "Fecha de actualización", "search_tool": "Buscador", "participation": "Participación ciudadana",
-    "citizen_report_tool": "Reporte ciudadano", "citizen_evaluation": "Evaluación ciudadana", "contact": "Contacto",
-    "communication_tool": "Herramienta de comunicación", "platform": "Plataforma", "clarity": "Claridad",
-    "responsive": "Diseño adaptable",
-}
+SIGNAL_KIND = {kind.name: kind.title_es for kind in KINDS}    # short labels from store.kinds
 
 PLACEMENT = PLACEMENT_ES       # link placement region -> words (audit.wording: one set of words for reasons and pages)
 PAGE_ROLE = ROLE_ES
@@ -61,13 +54,6 @@ EN: dict[str, str] = {
     "Parcial": "Partial", "Bloqueado (CAPTCHA, reto o robots.txt)": "Blocked (CAPTCHA, challenge or robots.txt)",
     "Error del rastreador": "Crawler error",
     "Automático": "Automatic", "Asistido": "Assisted", "Manual": "Manual",
-    "Perfil en redes sociales": "Social media profile", "Perfil de la presidencia municipal": "Mayor's profile",
-    "Canal de video": "Video channel", "Aplicación móvil": "Mobile app", "Sección de datos abiertos": "Open data section",
-    "Sección de transparencia": "Transparency section", "Conjunto de datos": "Dataset",
-    "Fecha de actualización": "Update date", "Buscador": "Search tool", "Participación ciudadana": "Citizen participation",
-    "Reporte ciudadano": "Citizen reporting", "Evaluación ciudadana": "Citizen evaluation", "Contacto": "Contact",
-    "Herramienta de comunicación": "Communication tool", "Plataforma": "Platform", "Claridad": "Clarity",
-    "Diseño adaptable": "Responsive design",
     "Muy bajo": "Very low", "Bajo": "Low", "Medio": "Medium", "Alto": "High", "Muy alto": "Very high",
     "Menos de 15 mil": "Under 15,000", "15 mil a 50 mil": "15,000 to 50,000", "50 mil a 100 mil": "50,000 to 100,000",
     "100 mil a 500 mil": "100,000 to 500,000", "500 mil o más": "500,000 or more",
@@ -334,6 +320,9 @@ EN.update({
     "{p} de {max} punto": "{p} of {max} point", "{p} pendiente": "{p} pending",
     "{n} renderizada con navegador": "{n} rendered with a browser",
 })
+
+# -- part "kinds and platforms" (issue 13): signal kind headings come from the one table (store.kinds) -------
+EN.update({kind.title_es: kind.title_en for kind in KINDS})
 
 CATALOGUES = {"es": {}, "en": EN}
 

@@ -129,18 +129,21 @@ KINDS: tuple[SignalKind, ...] = (
 )
 
 
+_BY_NAME: dict[str, SignalKind] = {k.name: k for k in KINDS}
+
+
 def by_name() -> dict[str, SignalKind]:
-    """The table keyed by kind name (read at call time, so a kind added in a test is seen)."""
-    return {k.name: k for k in KINDS}
+    """The table keyed by kind name (read at call time, so a kind registered later is seen; do not mutate)."""
+    return _BY_NAME
 
 
 def kind_names() -> tuple[str, ...]:
-    return tuple(k.name for k in KINDS)
+    return tuple(_BY_NAME)
 
 
 def merge_rules(name: str) -> tuple[str, ...]:
-    """Extra merge rules of a kind; () for an unknown kind."""
-    kind = by_name().get(name)
+    """Extra merge rules of a kind; () for an unknown kind (called once per merged copy: a dict look-up)."""
+    kind = _BY_NAME.get(name)
     return kind.merge if kind else ()
 
 
@@ -153,6 +156,7 @@ def register_kind(kind: SignalKind) -> SignalKind:
     if unknown:
         raise ValueError(f"signal kind '{kind.name}': unknown merge rule(s) {sorted(unknown)}")
     KINDS = (*KINDS, kind)
+    _BY_NAME[kind.name] = kind
     return kind
 
 
@@ -160,6 +164,7 @@ def unregister_kind(name: str) -> None:
     """Remove a row added with register_kind (tests clean up after themselves)."""
     global KINDS
     KINDS = tuple(k for k in KINDS if k.name != name)
+    _BY_NAME.pop(name, None)
 
 
 # docs/architecture.md holds the table between these markers; `python -m store.kinds --write-docs` rewrites it.
@@ -171,7 +176,7 @@ DOC_PATH = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
 def markdown_table() -> str:
     """The docs table of kinds and their data fields."""
     lines = ["| kind | data fields | merge of copies |", "|---|---|---|"]
-    for kind in KINDS:
+    for kind in _BY_NAME.values():
         merge = ", ".join(kind.merge) or "default"
         lines.append(f"| {kind.name} | {kind.fields} | {merge} |")
     return "\n".join(lines)

@@ -23,9 +23,8 @@ from crawler.extract.grading import (
 )
 from crawler.extract.roles import DATASET_LISTING, DOCUMENT_LIST, HUB, NOT_SECTION_ROLES
 from crawler.extract.types import Diagnostic, Signal
+from store.kinds import ANY_IN_DATA_SECTION, MIN_DEPTH, SHORTEST_URL, merge_rules
 
-# Kinds whose merged URL should be the shortest seen (portal root rather than a deep link).
-_PREFER_SHORT_URL = frozenset({"transparency_section", "open_data_section"})
 # Kinds proposed by links and confirmed by their target page, with the section the target must name itself as.
 CONFIRMED_BY_TARGET = {"open_data_section": ("open_data",), "transparency_section": ("transparency", "open_data")}
 # Tools proposed by links: a target that is an article, a listing, a person's or an error page rejects them.
@@ -57,15 +56,16 @@ def merge(signals: list[Signal]) -> list[Signal]:
 
 
 def _absorb(kept: Signal, signal: Signal) -> None:
-    """Fold another copy of the same signal into the kept one."""
+    """Fold another copy of the same signal into the kept one (the kind's extra rules: store.kinds)."""
+    rules = merge_rules(signal.kind)
     kept.on_home = kept.on_home or signal.on_home
     if "status" in kept.data:
         kept.data["pages"] = kept.data.get("pages", 1) + 1
-    if signal.kind in _PREFER_SHORT_URL and len(signal.url) < len(kept.url):
+    if SHORTEST_URL in rules and len(signal.url) < len(kept.url):
         kept.url = signal.url
-    if signal.kind == "open_data_section":
+    if MIN_DEPTH in rules:
         kept.data["depth"] = min(kept.data.get("depth", 0), signal.data.get("depth", 0))
-    if signal.kind == "dataset" and signal.data.get("in_data_section"):
+    if ANY_IN_DATA_SECTION in rules and signal.data.get("in_data_section"):
         kept.data["in_data_section"] = True
     if "status" in signal.data and _better(signal.data, kept.data):
         for field in ("status", "confidence", "placement", "source_role", "label", "via"):

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.extract.ownership import Owner
+from store.kinds import kind_names
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,5 @@ class Extraction:
     page: dict[str, Any] = field(default_factory=dict)   # role, rule, features, says (see extract_page)
 
 
-SIGNAL_KINDS = (
-    "social_profile", "video_channel", "mobile_app", "open_data_section", "transparency_section",
-    "dataset", "update_date", "search_tool", "participation", "citizen_report_tool", "citizen_evaluation",
-    "contact", "communication_tool", "mayor_profile", "platform", "clarity", "responsive",
-)
+# The kinds of the one table (store.kinds), as it stood at import.
+SIGNAL_KINDS = kind_names()

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from audit.checks import CHECKS, run_check
-from audit.checks.signals import SIGNAL_KINDS
 from audit.evidence import Evidence, EvidenceSignal
 from audit.probes import SOCIAL_ACTIVITY_FACT
 
@@ -26,11 +25,6 @@ def ev(*signals: EvidenceSignal, status: str = "ok", **kw: Any) -> Evidence:
 def ds(name: str, fmt: str = "csv", collection: str = "", topic: str = "", in_section: bool = True) -> EvidenceSignal:
     return sig("dataset", f"https://m.gob.mx/datos/{name}.{fmt}", format=fmt, machine_readable=fmt in ("csv", "json", "xlsx"),
                in_data_section=in_section, collection=collection, topic=topic)
-
-
-def test_signal_kinds_mirror_the_crawler_contract() -> None:
-    from crawler.extract.types import SIGNAL_KINDS as CRAWLER_KINDS
-    assert set(SIGNAL_KINDS) == set(CRAWLER_KINDS)
 
 
 def test_every_check_is_documented_and_declares_params() -> None:

@@ -14,10 +14,9 @@ __all__ = ["extract_page", "finalize_site", "page_facts", "Extraction", "PageCon
 
 def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str] | None = None) -> Extraction:
     """All signals and rejected look-alikes of one HTML page, and what the page is (the spider calls this once
-    per page)."""
-    from crawler.extract import apps, clarity, contact, datasets, dates, platform, sections, social, video
+    per page). Every registered extractor (crawler.extract.registry) runs on the parsed page, in order."""
     from crawler.extract.limits import cap_page
-    from crawler.extract.pagekind import is_data_section
+    from crawler.extract.registry import extractors
     from crawler.extract.roles import ERROR
 
     page = parse(html, ctx, headers)
@@ -26,30 +25,10 @@ def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str]
         # an error page's menu is the site's template seen from a wrong address: it offers nothing
         out.diagnostics.append(Diagnostic("page", ctx.url, ctx.url, "error_page", {"rule": page.role.rule}))
         return out
-
-    def add(result) -> None:
-        signals, diagnostics = result if isinstance(result, tuple) else (result, [])
-        out.signals.extend(signals)
-        out.diagnostics.extend(diagnostics)
-
-    in_data = is_data_section(page)
-    platforms = platform.detect(page)
-    add(social.extract(page))
-    add(video.extract(page))
-    add(apps.extract(page))
-    add(sections.open_data_sections(page))
-    add(sections.transparency_sections(page))
-    add(sections.participation(page, next((p for p in platforms if p in ("decidim", "consul")), None)))
-    add(sections.citizen_report_tools(page))
-    add(sections.citizen_evaluations(page))
-    add(sections.search_tools(page))
-    add(datasets.extract(page, in_data))
-    add(dates.extract(page, in_data))
-    add(contact.extract(page))
-    add(platform.extract(page))
-    if in_data:
-        add(clarity.clarity(page))
-    add(clarity.responsive(page))
+    for registered in extractors():
+        found = registered.fn(page)
+        out.signals.extend(found.signals)
+        out.diagnostics.extend(found.diagnostics)
     out.signals, cuts = cap_page(out.signals, ctx.url)
     out.diagnostics.extend(cuts)
     if page.links_cut:

@@ -8,9 +8,10 @@ from crawler.extract import urls
 from crawler.extract.dom import Link, Page
 from crawler.extract.grading import CONFIRMED, REFERENCE, UNCONFIRMED, grade, placement_confidence
 from crawler.extract.ownership import Owner, names_municipality
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.sections import locate
 from crawler.extract.text import fold
-from crawler.extract.types import Diagnostic, Signal
+from crawler.extract.types import Diagnostic, Extraction, Signal
 
 KIND = "mobile_app"
 _APPLE_ID = re.compile(r"^id(\d{5,})$")
@@ -131,3 +132,9 @@ def _block_text(page: Page, el) -> str:
         if len(text) > len(page.text_of(el)) + 3:
             return text
     return ""
+
+
+@extractor("apps", order=30, kinds=(KIND,))
+def page_apps(page: Page) -> Extraction:
+    """Mobile apps in the stores."""
+    return as_extraction(extract(page))

@@ -6,8 +6,9 @@ from itertools import accumulate
 import textstat
 
 from crawler.extract.dom import DocIndex, Page
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.text import squash
-from crawler.extract.types import Signal
+from crawler.extract.types import Extraction, Signal
 
 MIN_WORDS = 40  # shorter texts give meaningless readability scores
 MIN_PARAGRAPH_WORDS = 8  # list items and table cells are labels, not prose
@@ -63,3 +64,16 @@ def responsive(page: Page) -> list[Signal]:
     has_viewport = "width" in content.lower()
     return [Signal("responsive", page.ctx.url, page.ctx.url, True, {"viewport": has_viewport, "identity": "responsive"},
                    content)]
+
+
+@extractor("clarity", order=140, kinds=("clarity",))
+def page_clarity(page: Page) -> Extraction:
+    """Readability of a data-section page (other pages are not measured)."""
+    from crawler.extract.pagekind import is_data_section
+
+    return as_extraction(clarity(page) if is_data_section(page) else [])
+
+
+@extractor("responsive", order=150, kinds=("responsive",))
+def page_responsive(page: Page) -> Extraction:
+    return as_extraction(responsive(page))

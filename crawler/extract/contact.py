@@ -7,11 +7,12 @@ from urllib.parse import unquote
 from crawler.extract import keywords, urls
 from crawler.extract.dom import Page, TextNode, class_names, first_below
 from crawler.extract.pagekind import is_participation_page
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.scripts import visitor_mailtos, visitor_texts
 from crawler.extract.sections import offered, working_forms
 from crawler.extract.social import Rejected, parse_account, platform_of
 from crawler.extract.text import fold
-from crawler.extract.types import Signal
+from crawler.extract.types import Extraction, Signal
 
 _EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})\b")
 # "nombre [at] dominio [dot] gob [dot] mx" and "nombre (arroba) dominio.gob.mx"
@@ -229,3 +230,9 @@ def communication_tools(page: Page, addresses: list[str]) -> list[Signal]:
     for address in addresses:
         signals.append(_tool(page, "email", f"mailto:{address}", address))
     return signals
+
+
+@extractor("contact", order=120, kinds=("contact", "communication_tool"))
+def page_contact(page: Page) -> Extraction:
+    """Contact details and channels to talk to the authorities."""
+    return as_extraction(extract(page))

@@ -5,8 +5,9 @@ import re
 
 from crawler.extract import urls
 from crawler.extract.dom import Element, Link, Page
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.text import fold, squash
-from crawler.extract.types import Signal
+from crawler.extract.types import Extraction, Signal
 
 KIND = "dataset"
 # Formats a program can read without retyping.
@@ -136,3 +137,11 @@ def extract(page: Page, in_data_section: bool) -> list[Signal]:
         signals.append(Signal(KIND, urls.without_fragment(link.url or ""), page.ctx.url, page.ctx.is_home, data,
                               link.label[:120]))
     return signals
+
+
+@extractor("datasets", order=100, kinds=(KIND,))
+def page_datasets(page: Page) -> Extraction:
+    """Downloadable data files, marked when the page itself is a data section."""
+    from crawler.extract.pagekind import is_data_section
+
+    return as_extraction(extract(page, is_data_section(page)))

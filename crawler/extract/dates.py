@@ -9,8 +9,9 @@ import dateparser
 
 from crawler.extract import keywords
 from crawler.extract.dom import Page
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.text import fold, squash
-from crawler.extract.types import Signal
+from crawler.extract.types import Extraction, Signal
 
 KIND = "update_date"
 MONTHS = {
@@ -165,3 +166,11 @@ def _signal(page: Page, when: date, source: str, scope: str, snippet: str) -> Si
     iso = when.isoformat()
     data = {"date": iso, "source": source, "scope": scope, "identity": f"update_date:{page.ctx.url}:{source}:{iso}"}
     return Signal(KIND, page.ctx.url, page.ctx.url, page.ctx.is_home, data, snippet)
+
+
+@extractor("dates", order=110, kinds=(KIND,))
+def page_dates(page: Page) -> Extraction:
+    """Update dates printed on the page (scoped to the data section when the page is one)."""
+    from crawler.extract.pagekind import is_data_section
+
+    return as_extraction(extract(page, is_data_section(page)))

@@ -1,38 +1,43 @@
-"""CMS / stack fingerprint (platform) from the site's own markup."""
+"""CMS / stack fingerprint (platform) from the site's own markup.
+
+The fingerprints themselves live in the platform plug-ins (crawler.platforms, one module per platform); this
+module holds the pieces of markup they read (generator meta, assets served by the site itself, attributes) and
+emits one `platform` signal per platform the page proves.
+"""
 from __future__ import annotations
 
 import re
 
 from crawler.extract import urls
 from crawler.extract.dom import Page, class_names
-from crawler.extract.types import Signal
+from crawler.extract.registry import as_extraction, extractor
+from crawler.extract.types import Extraction, Signal
 
 KIND = "platform"
-_GENERATORS = (
-    ("wordpress", re.compile(r"wordpress", re.I)), ("joomla", re.compile(r"joomla", re.I)),
-    ("drupal", re.compile(r"drupal", re.I)), ("ckan", re.compile(r"ckan", re.I)),
-    ("decidim", re.compile(r"decidim", re.I)), ("consul", re.compile(r"\bconsul\b", re.I)),
-    ("wix", re.compile(r"wix\.com", re.I)), ("squarespace", re.compile(r"squarespace", re.I)),
-    ("astro", re.compile(r"^astro\b", re.I)), ("gatsby", re.compile(r"^gatsby\b", re.I)),
-    ("hugo", re.compile(r"^hugo\b", re.I)), ("nextjs", re.compile(r"^next\.js\b", re.I)),
-)
-# Asset paths a CMS serves from the site's own host.
-_OWN_PATHS = (
-    ("wordpress", ("/wp-content/themes/", "/wp-content/plugins/", "/wp-includes/", "/wp-json")),
-    ("joomla", ("/media/jui/", "/media/system/js/", "/components/com_", "/templates/system/")),
-    ("drupal", ("/sites/default/files/", "/core/misc/drupal.js", "/misc/drupal.js", "/core/themes/")),
-    ("ckan", ("/base/javascript/", "/webassets/ckan", "/api/3/action")),
-)
-
-
 _GENERATOR_NAME = re.compile("^generator$", re.I)
-_DECIDIM_CLASS = re.compile(r"\bdecidim\b", re.I)
-_DECIDIM_META = re.compile("^decidim", re.I)
-_CONSUL_LINK = re.compile(r"github\.com/consul/consul|consulproject\.org|consuldemocracy", re.I)
-_DECIDIM_LINK = re.compile(r"github\.com/decidim/decidim|decidim\.org", re.I)
-_PROCESSES = re.compile(r"/processes(/|$)")
-_CKAN_LINK = re.compile(r"ckan\.org", re.I)
-_DATASET = re.compile(r"/dataset")
+
+
+def detect(page: Page) -> list[str]:
+    """Platform names this page's own markup proves (every plug-in's fingerprint), sorted."""
+    from crawler.platforms import detect as detect_platforms
+
+    return detect_platforms(page)
+
+
+def generator_says(page: Page, pattern: re.Pattern[str]) -> bool:
+    """A <meta name="generator"> of the page names the platform."""
+    return any(pattern.search(content) for content in _generators(page))
+
+
+def _generators(page: Page) -> list[str]:
+    return page.memo("platform.generators", lambda: [meta.get("content") or "" for meta in page.find_all("meta")
+                                                     if matches(meta, "name", _GENERATOR_NAME)])
+
+
+def serves_own(page: Page, paths: tuple[str, ...]) -> bool:
+    """A script or stylesheet the site serves from its own host lives under one of `paths`."""
+    assets = page.memo("platform.own_assets", lambda: _own_asset_urls(page))
+    return any(p in a for a in assets for p in paths)
 
 
 def _own_asset_urls(page: Page) -> list[str]:
@@ -48,68 +53,45 @@ def _own_asset_urls(page: Page) -> list[str]:
     return found
 
 
-def detect(page: Page) -> list[str]:
-    """Platform names this page's own markup proves (generator meta, own-host CMS assets, app markers)."""
-    return list(page.memo("platform.detect", lambda: _detect(page)))
+def has_attribute(page: Page, name: str) -> bool:
+    """Some element of the page carries the attribute."""
+    return any(name in t.attrib for t in page.index.tags)
 
 
-def _detect(page: Page) -> list[str]:
-    names: list[str] = []
-    for meta in page.find_all("meta"):
-        if not _matches(meta, "name", _GENERATOR_NAME):
-            continue
-        for name, pattern in _GENERATORS:
-            if pattern.search(meta.get("content") or ""):
-                names.append(name)
-    assets = _own_asset_urls(page)
-    for name, paths in _OWN_PATHS:
-        if any(p in a for a in assets for p in paths):
-            names.append(name)
-    for link in page.find_all("link"):
-        if "rel" not in link.attrib:
-            continue
-        if "https://api.w.org/" in link.get("rel").split() and page.is_own(page.resolve(link.get("href"))):
-            names.append("wordpress")
-    names += _app_markers(page)
-    return sorted(set(names))
+def html_attributes(page: Page) -> str:
+    """The <html> element's attributes as 'name=value' text."""
+    html = page.find("html")
+    return " ".join(f"{k}={v}" for k, v in (html.attrib if html is not None else {}).items())
 
 
-def _matches(el, attr: str, pattern: re.Pattern[str]) -> bool:
+def body_classes(page: Page) -> str:
+    body = page.find("body")
+    return class_names(body) if body is not None else ""
+
+
+def links_to(page: Page, pattern: re.Pattern[str]) -> bool:
+    """Some <a href> matches the pattern."""
+    return any(matches(a, "href", pattern) for a in page.find_all("a"))
+
+
+def any_href(page: Page, pattern: re.Pattern[str]) -> bool:
+    """Some element's href matches the pattern."""
+    return any(matches(t, "href", pattern) for t in page.index.tags)
+
+
+def matches(el, attr: str, pattern: re.Pattern[str]) -> bool:
     """The element's (single-valued) attribute is present and the pattern is found in it."""
     value = el.get(attr)
     return isinstance(value, str) and pattern.search(value) is not None
-
-
-def _app_markers(page: Page) -> list[str]:
-    """Decidim / Consul / CKAN / Drupal fingerprints that live in the markup itself."""
-    html = page.find("html")
-    html_attrs = " ".join(f"{k}={v}" for k, v in (html.attrib if html is not None else {}).items())
-    body = page.find("body")
-    body_classes = class_names(body) if body is not None else ""
-    tags = page.index.tags
-    anchors = page.find_all("a")
-    found = []
-    if any("data-drupal-selector" in t.attrib for t in tags) or "drupal" in html_attrs.lower():
-        found.append("drupal")
-    if _DECIDIM_CLASS.search(body_classes) or any(_matches(m, "name", _DECIDIM_META) for m in page.find_all("meta")) \
-            or any("data-decidim" in t.attrib for t in tags):
-        found.append("decidim")
-    if any(_matches(a, "href", _CONSUL_LINK) for a in anchors):
-        found.append("consul")
-    if any(_matches(a, "href", _DECIDIM_LINK) for a in anchors) and any(_matches(t, "href", _PROCESSES) for t in tags):
-        found.append("decidim")
-    if any(_matches(a, "href", _CKAN_LINK) for a in anchors) and any(_matches(t, "href", _DATASET) for t in tags):
-        found.append("ckan")
-    if page.find("astro-island") is not None:
-        found.append("astro")
-    if any(t.get("id") == "__NEXT_DATA__" for t in page.find_all("script")):
-        found += ["nextjs", "react"]
-    if any("data-reactroot" in t.attrib for t in tags):
-        found.append("react")
-    return found
 
 
 def extract(page: Page) -> list[Signal]:
     """One platform signal per detected name."""
     return [Signal(KIND, urls.without_fragment(page.ctx.url), page.ctx.url, page.ctx.is_home,
                    {"name": name, "identity": f"platform:{name}"}, name) for name in detect(page)]
+
+
+@extractor("platform", order=130, kinds=(KIND,))
+def page_platform(page: Page) -> Extraction:
+    """The CMS or application the page's own markup proves (crawler.platforms fingerprints)."""
+    return as_extraction(extract(page))

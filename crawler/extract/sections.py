@@ -11,9 +11,10 @@ from crawler.extract.grading import CANDIDATE, CONFIRMED, REFERENCE, grade, plac
 from crawler.extract.ownership import OWN, url_ownership
 from crawler.extract.pagekind import is_data_section, url_words
 from crawler.extract.placement import Placement
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.roles import ARTICLE, ERROR, LISTING, PERSON
 from crawler.extract.text import fold, has_fuzzy_word, squash
-from crawler.extract.types import Diagnostic, Signal
+from crawler.extract.types import Diagnostic, Extraction, Signal
 
 # Pages whose body is somebody's text: links in their content are references, not the site's offer.
 CONTENT_ROLES = frozenset({ARTICLE, LISTING, PERSON, ERROR})
@@ -386,3 +387,35 @@ def search_tools(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
                               (field.get("placeholder") or "")[:120]))
     return signals, diagnostics
 
+
+@extractor("open_data_sections", order=40, kinds=("open_data_section",))
+def page_open_data_sections(page: Page) -> Extraction:
+    return as_extraction(open_data_sections(page))
+
+
+@extractor("transparency_sections", order=50, kinds=("transparency_section",))
+def page_transparency_sections(page: Page) -> Extraction:
+    return as_extraction(transparency_sections(page))
+
+
+@extractor("participation", order=60, kinds=("participation",))
+def page_participation(page: Page) -> Extraction:
+    """Participation mechanisms, tagged with the participation platform the page runs on (Decidim, Consul)."""
+    from crawler.platforms import participation_platform
+
+    return as_extraction(participation(page, participation_platform(page)))
+
+
+@extractor("citizen_report_tools", order=70, kinds=("citizen_report_tool",))
+def page_citizen_report_tools(page: Page) -> Extraction:
+    return as_extraction(citizen_report_tools(page))
+
+
+@extractor("citizen_evaluations", order=80, kinds=("citizen_evaluation",))
+def page_citizen_evaluations(page: Page) -> Extraction:
+    return as_extraction(citizen_evaluations(page))
+
+
+@extractor("search_tools", order=90, kinds=("search_tool",))
+def page_search_tools(page: Page) -> Extraction:
+    return as_extraction(search_tools(page))

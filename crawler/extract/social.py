@@ -10,10 +10,11 @@ from crawler.extract import urls
 from crawler.extract.dom import Element, Link, Page, class_names
 from crawler.extract.grading import CONFIRMED, grade, placement_confidence
 from crawler.extract.ownership import names_municipality
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.roles import CARGO
 from crawler.extract.sections import locate, offered
 from crawler.extract.text import fold, squash
-from crawler.extract.types import Diagnostic, Signal
+from crawler.extract.types import Diagnostic, Extraction, Signal
 
 KIND = "social_profile"
 
@@ -400,3 +401,8 @@ def _small_block(el: Element, page: Page) -> str:
             return text[:400] if len(text) < 400 else ""
     return ""
 
+
+@extractor("social", order=10, kinds=("social_profile", "mayor_profile"))
+def page_social(page: Page) -> Extraction:
+    """Social-media accounts of the municipality and of its mayor."""
+    return as_extraction(extract(page))

@@ -6,8 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.extract import urls
 from crawler.extract.dom import Page
+from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.social import Rejected, parse_account, platform_of
-from crawler.extract.types import Diagnostic, Signal
+from crawler.extract.types import Diagnostic, Extraction, Signal
 
 KIND = "video_channel"
 _YT_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
@@ -107,3 +108,9 @@ def extract(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
             signals.append(Signal(KIND, urls.without_fragment(link.url), page.ctx.url, page.ctx.is_home, data,
                                   link.label[:120]))
     return signals, diagnostics
+
+
+@extractor("video", order=20, kinds=(KIND,))
+def page_video(page: Page) -> Extraction:
+    """Video channels, embeds and live streams."""
+    return as_extraction(extract(page))

@@ -19,7 +19,6 @@ from audit.checks.base import (
 )
 from audit.checks.registry import ALL_KINDS, FromParam, check
 from audit.messages import localized, msg, status_word
-from audit.probes import SOCIAL_ACTIVITY_FACT
 from audit.result import FAIL, PASS
 
 
@@ -51,6 +50,11 @@ def readability(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 def human_only(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Nothing a machine can judge: always asks for a human review."""
     return to_review(msg("human.hint", hint=localized(p["hint"])) if p["hint"] else msg("human.default_hint"))
+
+
+# Evidence.facts key under which a social-activity probe records accounts' last publication and interaction
+# (a list of {identity, url, probe, last_post_at, last_interaction_at}); no probe ships today, see CHANGELOG.
+SOCIAL_ACTIVITY_FACT = "social_activity"
 
 
 @check("social_activity", params={

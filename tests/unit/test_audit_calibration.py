@@ -6,17 +6,14 @@ from collections import Counter
 import pytest
 
 from audit import calibration
+from audit.checks.human import SOCIAL_ACTIVITY_FACT
 from audit.engine import score
 from audit.loader import builtin_rubric_path, load_rubric
-from audit.probes import run_probes
 from audit.schema import Rubric
 
-FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" xmlns="http://www.w3.org/2005/Atom">
- <yt:channelId>UCaaaaaaaaaaaaaaaaaaaaaa</yt:channelId><title>Gobierno de Tlajomulco</title>
- <entry><title>Sesion de cabildo</title><published>2016-05-08T17:00:00+00:00</published></entry>
- <entry><title>Obra</title><published>2016-04-01T17:00:00+00:00</published></entry>
-</feed>"""
+# What a social-activity probe records (Evidence.facts["social_activity"]): the channel's last publication.
+ACTIVITY = [{"identity": "youtube:UCaaaaaaaaaaaaaaaaaaaaaa", "url": "https://www.youtube.com/channel/UCaaaaaaaaaaaaaaaaaaaaaa",
+             "probe": "youtube_feed", "last_post_at": "2016-05-08T17:00:00+00:00", "last_interaction_at": None}]
 
 
 @pytest.fixture(scope="module")
@@ -54,11 +51,11 @@ def test_tlajomulco_without_reviews_is_incomplete_not_lower(aidh: Rubric) -> Non
     assert result.pending_points == 16
 
 
-def test_youtube_probe_replaces_the_weekly_update_review(aidh: Rubric) -> None:
+def test_recorded_social_activity_replaces_the_weekly_update_review(aidh: Rubric) -> None:
     evidence = calibration.tlajomulco_2016()
     del evidence.reviews["s_actualizacion_semana"]
-    probed = run_probes(evidence, fetch=lambda url: FEED, enabled=True)
-    result = score(aidh, probed)
+    evidence.facts[SOCIAL_ACTIVITY_FACT] = ACTIVITY
+    result = score(aidh, evidence)
     s = next(c for c in result.criteria if c.id == "s_actualizacion_semana")
     assert s.status == "pass" and s.reviewed_by is None and "08/05/2016" in s.reason
     assert result.score == 91

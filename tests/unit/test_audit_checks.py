@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from audit.checks import CHECKS, run_check
+from audit.checks.human import SOCIAL_ACTIVITY_FACT
 from audit.evidence import Evidence, EvidenceSignal
-from audit.probes import SOCIAL_ACTIVITY_FACT
 
 CRAWLED = datetime(2025, 3, 31, 9, 0)
 

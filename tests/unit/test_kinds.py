@@ -20,13 +20,15 @@ def test_every_kind_has_fields_labels_in_both_languages_a_description_and_known_
 
 
 def test_the_export_schema_names_exactly_the_kinds_of_the_table() -> None:
-    schema = json.loads((ROOT / "reports/schema/export.schema.json").read_text(encoding="utf-8"))
+    text = (ROOT / "reports/schema/export.schema.json").read_text(encoding="utf-8")
+    schema = json.loads(text)
     assert schema["$defs"]["signal"]["properties"]["kind"]["enum"] == list(kinds.kind_names())
+    assert kinds.with_schema_enum(text) == text, "run: python -m store.kinds --write"
 
 
 def test_the_architecture_doc_shows_the_current_table() -> None:
     doc = (ROOT / "docs/architecture.md").read_text(encoding="utf-8")
-    assert kinds.with_table(doc) == doc, "run: python -m store.kinds --write-docs"
+    assert kinds.with_table(doc) == doc, "run: python -m store.kinds --write"
 
 
 def test_the_doc_check_fails_when_a_row_changes() -> None:
@@ -73,3 +75,19 @@ def test_a_kind_cannot_be_registered_twice_or_with_an_unknown_merge_rule() -> No
     with pytest.raises(ValueError, match="merge rule"):
         kinds.register_kind(bad)
     assert "x_kind" not in kinds.kind_names()
+
+
+def test_every_check_declares_the_kinds_it_reads_and_they_are_rows_of_the_table() -> None:
+    from audit.checks import CHECKS
+    from audit.checks.registry import reads_errors
+
+    for name, registered in CHECKS.items():
+        assert registered.reads, f"check '{name}' does not declare what it reads"
+        assert reads_errors(name) == [], name
+
+
+def test_every_kind_but_the_site_level_ones_has_an_extractor() -> None:
+    from crawler.extract.registry import extractors
+
+    emitted = {kind for e in extractors() for kind in e.kinds}
+    assert set(kinds.kind_names()) - emitted == set()

@@ -86,7 +86,7 @@ def test_every_check_declares_the_kinds_it_reads_and_they_are_rows_of_the_table(
         assert reads_errors(name) == [], name
 
 
-def test_every_kind_but_the_site_level_ones_has_an_extractor() -> None:
+def test_every_kind_has_an_extractor_that_declares_it() -> None:
     from crawler.extract.registry import extractors
 
     emitted = {kind for e in extractors() for kind in e.kinds}

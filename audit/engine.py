@@ -6,7 +6,7 @@ from the denominator; category weights are rescaled to a 0-100 total; caps (gate
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -107,13 +107,6 @@ def score(rubric: Rubric, evidence: Evidence, code_version: str = "", lang: str 
         return _not_auditable(rubric, evidence, code_version, lang)
     judged = judge_all(rubric, EvidenceIndex(evidence))
     return _aggregate(rubric, evidence, judged, code_version, lang)
-
-
-def score_many(rubric: Rubric, evidences: Iterable[Evidence], code_version: str = "",
-               lang: str | None = None) -> Iterator[AuditResult]:
-    """Score a stream of evidence (one municipality each) lazily."""
-    for evidence in evidences:
-        yield score(rubric, evidence, code_version=code_version, lang=lang)
 
 
 def judge_all(rubric: Rubric, ev: EvidenceIndex) -> dict[str, Judgement]:

@@ -16,7 +16,7 @@ import pytest
 from audit.engine import score
 from audit.loader import builtin_rubric_path, load_rubric
 from audit.schema import Rubric
-from audit.serialize import evidence_from_dict
+from tests.evidence_json import evidence_from_dict
 
 HERE = Path(__file__).resolve().parent
 CASES = sorted(HERE.glob("*/*.evidence.json"))

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from audit.engine import score, score_many
+from audit.engine import score
 from audit.evidence import Evidence, EvidenceSignal, Review
 from audit.loader import load_rubric
 from audit.schema import Rubric
@@ -277,6 +277,3 @@ def test_english_titles_when_asked(tmp_path: Path) -> None:
     assert by_id(score(rubric, ev(), lang="en"))["b"].title == "Cumple b"   # falls back to Spanish
 
 
-def test_score_many_is_lazy_and_ordered(basic: Rubric) -> None:
-    results = list(score_many(basic, (ev(sig("social_profile")) for _ in range(3))))
-    assert [r.score for r in results] == [30, 30, 30]

@@ -10,7 +10,7 @@ import pytest
 from audit.engine import score
 from audit.loader import builtin_rubric_path, load_rubric
 from audit.messages import _FIELD, CATALOGUE, joined, localized, msg, plural_category, render
-from audit.serialize import evidence_from_dict
+from tests.evidence_json import evidence_from_dict
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 SPANISH_SLIPS = re.compile(r"\(es\)|\(s\)|\b1 (días|puntos|archivos|páginas|colecciones|temas)\b|"

@@ -13,11 +13,11 @@ from bs4 import BeautifulSoup
 
 from audit.engine import score
 from audit.loader import builtin_rubric_path, load_rubric
-from audit.serialize import evidence_from_dict
 from muniaudit.localize import localize_document
 from muniaudit.service import rubric_for_report, rubric_meta
 from reports.exports import validate_document
 from reports.render import render_comparison, render_site
+from tests.evidence_json import evidence_from_dict
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 NAMES = {"15054": ("Ecatepec de Morelos", "México", "15"), "14097": ("Tlajomulco de Zúñiga", "Jalisco", "14")}

@@ -1,4 +1,4 @@
-"""Evidence <-> plain dicts (JSON), for golden tests, fixtures and tools that do not use the store."""
+"""Evidence <-> JSON for golden and report tests (kept with the tests: only tests read saved evidence files)."""
 from __future__ import annotations
 
 from dataclasses import asdict

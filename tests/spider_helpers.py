@@ -84,7 +84,7 @@ def drive(spider: PortalSpider, state: SiteState, site: dict[str, bytes | tuple[
     (status, headers, body)); other paths get a 404 page. Returns (items, requests in the order yielded)."""
     items: list = []
     requested: list[Request] = []
-    queue: deque[Request] = deque(spider._start_site(state))
+    queue: deque[Request] = deque(spider.start_site(state))
     while queue and len(requested) < max_requests:
         request = queue.popleft()
         requested.append(request)

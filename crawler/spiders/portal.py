@@ -57,7 +57,7 @@ class PortalSpider(scrapy.Spider):
         spider.frontier = Frontier(Limits.from_settings(spider.settings), cls.scope_class())
         workers = worker_count(spider.settings.getint("MUNIAUDIT_EXTRACT_WORKERS"), os.cpu_count())
         spider.pool = ExtractionPool(workers)
-        crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         return spider
 
     @classmethod
@@ -106,7 +106,7 @@ class PortalSpider(scrapy.Spider):
         request.headers["Range"] = files.range_header(size)
         return request
 
-    def _headers_received(self, headers, body_length, request, spider=None) -> None:
+    def headers_received(self, headers, body_length, request, spider=None) -> None:
         """A page link that turns out to be a binary file: keep the headers, never pull the body."""
         if request.meta.get("page") and not request.meta.get("playwright"):
             if files.is_file_content_type((headers.get(b"Content-Type") or b"").decode("latin-1")):
@@ -120,10 +120,11 @@ class PortalSpider(scrapy.Spider):
         if response.status == 200 and isinstance(response, TextResponse):
             state.probe_fingerprint = faults.fingerprint(response.text)
             state.fault("soft_404_site")
-        yield from self._start_site(state)
+        yield from self.start_site(state)
         yield from self._settle(state)
 
-    def _start_site(self, state: SiteState):
+    def start_site(self, state: SiteState):
+        """The site's first requests (after the soft-404 probe): its home page and robots.txt."""
         state.seen.add(links.clean_url(state.spec.start_url))
         yield self._request(state, state.spec.start_url, self.parse_page, depth=0, priority=900, page="home")
         yield self._request(state, robots.robots_url(state.spec.start_url), self.parse_robots, depth=0,
@@ -268,7 +269,7 @@ class PortalSpider(scrapy.Spider):
             yield PageItem(state.spec.site_crawl_id, first, request.url, None, "",
                            request.meta.get("depth_", 0), mode, now(), fault=kind)
         if request.callback == self.parse_probe:
-            yield from self._start_site(state)    # the probe failed (e.g. timeout): still try the home page itself
+            yield from self.start_site(state)    # the probe failed (e.g. timeout): still try the home page itself
         yield from self._settle(state)
 
     # -- helpers -----------------------------------------------------------------------------------------

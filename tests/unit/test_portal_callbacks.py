@@ -198,7 +198,7 @@ def test_a_binary_behind_a_page_link_is_recorded_as_a_file(spider, state):
 def test_a_binary_page_link_is_not_downloaded(spider, state):
     request = Request(HOME + "informe", meta=page_meta(state, "page"))
     with pytest.raises(StopDownload):
-        spider._headers_received({b"Content-Type": b"application/pdf"}, 10, request)
+        spider.headers_received({b"Content-Type": b"application/pdf"}, 10, request)
 
 
 # -- robots.txt and sitemaps ----------------------------------------------------------------------------------------

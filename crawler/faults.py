@@ -145,3 +145,62 @@ def failure_kind(exc: BaseException) -> str:
         if names & set(classes) or any(f in message for f in fragments):
             return kind
     return type(exc).__name__.lower()[:40]
+
+
+# -- a response as a page: its text, whether it is HTML, what is wrong with it ----------------------------------
+# (duck-typed on Scrapy responses: .headers, .body, .text, .encoding, .status)
+
+HOME_BAD_STATUS = 500
+
+
+def header(response, name: str) -> str:
+    """A response header as text ('' when absent)."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else ""
+
+
+def is_html(response) -> bool:
+    ctype = header(response, "Content-Type").lower()
+    return "html" in ctype or (not ctype and b"<html" in response.body[:2000].lower())
+
+
+def decode(response) -> tuple[str, str | None]:
+    """The page text and an encoding fault, fixing the commonest lie: Latin-1 bytes served as UTF-8."""
+    text = response.text
+    if "\ufffd" in text and response.encoding.lower().replace("-", "") in ("utf8",):
+        try:
+            response.body.decode("utf-8")
+        except UnicodeDecodeError:
+            return response.body.decode("cp1252", errors="replace"), "encoding_mismatch"
+    return text, None
+
+
+def page_fault(text: str, status: int, soft_404_fingerprint: str | None, check_soft_404: bool) -> str | None:
+    """What is wrong with a page, first match wins: a block page, an HTTP error, a soft 404 (the same content the
+    site answers for a random path; checked on pages fetched over HTTP other than the home page), a PHP error."""
+    if block_reason(text, status):
+        return "blocked"
+    if status >= 400:
+        return f"http_{status}"
+    if (check_soft_404 and soft_404_fingerprint and fingerprint(text) == soft_404_fingerprint
+            and needs_rendering(text, 0) != "js_shell"):   # an SPA answers its shell everywhere
+        return "soft_404"
+    if php_error(text):
+        return "php_error"
+    return None
+
+
+def home_outcome(status: int, fault: str | None) -> str:
+    """ok | blocked | unreachable: whether the home page shows the site at all."""
+    if fault == "blocked":
+        return "blocked"
+    return "unreachable" if status >= HOME_BAD_STATUS or status in (404, 410) else "ok"
+
+
+def tls_fault(response) -> str | None:
+    return "tls_invalid" if response.meta.get("tls_invalid") else None
+
+
+def first_headers(response) -> dict[str, str]:
+    """The response's headers as text, the first value of each."""
+    return {k.decode("latin-1"): v[0].decode("latin-1") for k, v in response.headers.items() if v}

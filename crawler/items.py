@@ -46,3 +46,21 @@ class SiteDoneItem:
     pages_rendered: int
     error: str | None
     facts: dict[str, Any]
+
+
+def page_item(site_crawl_id: int, response, depth: int, render_mode: str, fault: str | None) -> PageItem:
+    """The page row of an HTML response the spider read (its hash is of the body as served, kept in meta when
+    the body was re-decoded)."""
+    import hashlib
+
+    from crawler import faults, links
+    from crawler.sites import now
+
+    return PageItem(
+        site_crawl_id, response.request.url, response.url, response.status,
+        faults.header(response, "Content-Type"), depth, render_mode, now(),
+        sha256=response.meta.get("body_sha256") or hashlib.sha256(response.body).hexdigest(),
+        size=len(response.body), title=links.page_title(response)[:500],
+        last_modified=faults.header(response, "Last-Modified") or None, fault=fault,
+        archive=response.meta.get("muniaudit_archive"),
+    )

@@ -17,29 +17,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
+from crawler.scope import OffsiteRedirect, SiteScopeMiddleware  # noqa: F401 - their home is crawler.scope
 from muniaudit.urls import private_address_reason
-
-
-class OffsiteRedirect(IgnoreRequest):
-    """A redirect (HTTP or meta refresh) from a site page to another host: recorded, never followed."""
-
-
-class SiteScopeMiddleware:
-    """Redirects are re-scheduled requests that skip the spider's link policy; keep them on the site.
-    The home page may move (www, https, a new domain): the spider adopts its final host instead."""
-
-    def __init__(self, crawler) -> None:
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def process_request(self, request: Request, spider=None) -> None:
-        spider = self.crawler.spider
-        if request.meta.get("redirect_urls") and hasattr(spider, "in_scope") and not spider.in_scope(request):
-            raise OffsiteRedirect(f"redirect to another host: {request.url}")
-        return None
 
 
 class TolerantMetaRefreshMiddleware(MetaRefreshMiddleware):

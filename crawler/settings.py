@@ -44,7 +44,7 @@ TWISTED_DNS_RESOLVER = "crawler.dns.GuardedResolver"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.middlewares.SiteScopeMiddleware": 40,         # redirects stay on the site
+    "crawler.middlewares.SiteScopeMiddleware": 40,         # redirects stay on the site (crawler.scope)
     "crawler.middlewares.AddressGuardMiddleware": 50,      # before robots.txt is fetched for a new host
     "crawler.middlewares.TlsCheckMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
@@ -85,3 +85,6 @@ MUNIAUDIT_SCREENSHOTS = True        # keep a PNG screenshot (viewport) of each b
 MUNIAUDIT_SCREENSHOT_MAX = 1024 * 1024         # a larger screenshot is not kept
 MUNIAUDIT_EXTRACT = True           # False: fetch and record pages only (benchmarks, archive-only runs)
 MUNIAUDIT_EXTRACT_WORKERS = -1      # signal extraction processes; -1 = cpu count - 1 (max 4), 0 = in the reactor
+EXTENSIONS = {
+    "crawler.extensions.RunStats": 500,                    # per-site outcomes and faults in the crawl's stats
+}

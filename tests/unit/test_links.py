@@ -76,11 +76,10 @@ def test_files_and_skipped_assets():
 def test_a_malformed_href_is_skipped_without_losing_the_page_s_other_links():
     from scrapy.http import HtmlResponse
 
-    from crawler.spiders.portal import _extract_links
 
     body = b"<a href='//[::1'>roto</a><a href='/transparencia'>Transparencia</a><iframe src='/mapa'></iframe>"
     response = HtmlResponse("http://municipio.gob.mx/", body=body, encoding="utf-8")
-    assert _extract_links(response) == [("http://municipio.gob.mx/transparencia", "Transparencia", "main"),
+    assert links.page_links(response) == [("http://municipio.gob.mx/transparencia", "Transparencia", "main"),
                                         ("http://municipio.gob.mx/mapa", "frame", "frame")]
 
 
@@ -93,11 +92,10 @@ def test_an_unresolvable_href_resolves_to_none():
 def test_an_unparsable_base_href_falls_back_to_the_page_url_as_in_a_browser():
     from scrapy.http import HtmlResponse
 
-    from crawler.spiders.portal import _extract_links
 
     body = b"<head><base href='http://[::1'></head><a href='datos.html'>Datos</a>"
     response = HtmlResponse("http://municipio.gob.mx/a/", body=body, encoding="utf-8")
-    assert [link[:2] for link in _extract_links(response)] == [("http://municipio.gob.mx/a/datos.html", "Datos")]
+    assert [link[:2] for link in links.page_links(response)] == [("http://municipio.gob.mx/a/datos.html", "Datos")]
 
 
 def test_a_page_with_an_unparsable_base_href_is_kept_by_the_meta_refresh_middleware():

@@ -83,7 +83,7 @@ def _requests(facts: dict) -> dict[str, int]:
     counted = Counter({k: int(v) for k, v in (facts.get("requests") or {}).items()})
     return {"html": counted["html"], "rendered": counted["rendered"], "files": counted["files"],
             "robots_sitemaps": counted["robots"] + counted["sitemaps"], "probe": counted["probe"],
-            "total": sum(counted.values())}
+            "platform_api": counted["api"], "total": sum(counted.values())}
 
 
 def compare(reference: dict, default: dict, modes: dict[str, str], names: dict[str, tuple[str, str]]) -> dict:

@@ -106,6 +106,7 @@ class SiteState:
     pending_files: list[FileProbe] = field(default_factory=list)   # probes waiting for pump (already counted)
     requests: Counter = field(default_factory=Counter)   # scheduled requests by kind (html, files, ...)
     seeds: Counter = field(default_factory=Counter)       # extra seed URLs added, by reason
+    platforms: set[str] = field(default_factory=set)      # platforms whose API seeds were asked (crawler.apis)
     done: bool = False
 
     @classmethod
@@ -138,7 +139,8 @@ class SiteState:
 
 
 def schedule(state: SiteState, kind: str) -> None:
-    """Count one more request that must end in `settle` (kind: html, rendered, files, robots, sitemaps, probe)."""
+    """Count one more request that must end in `settle` (kind: html, rendered, files, robots, sitemaps, probe,
+    api)."""
     state.outstanding += 1
     state.requests[kind] += 1
 

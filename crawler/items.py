@@ -64,3 +64,14 @@ def page_item(site_crawl_id: int, response, depth: int, render_mode: str, fault:
         last_modified=faults.header(response, "Last-Modified") or None, fault=fault,
         archive=response.meta.get("muniaudit_archive"),
     )
+
+
+def failed_page_item(site_crawl_id: int, request, fault: str) -> PageItem:
+    """The page row of a page or file request that failed: the URL the site linked (before redirects), how it was
+    asked (browser render, HEAD probe or plain GET) and the fault."""
+    from crawler.sites import now
+
+    meta = request.meta
+    mode = "browser" if meta.get("playwright") else ("head" if meta.get("head") else "http")
+    first = (meta.get("redirect_urls") or [request.url])[0]
+    return PageItem(site_crawl_id, first, request.url, None, "", meta.get("depth_", 0), mode, now(), fault=fault)

@@ -55,3 +55,14 @@ def render_meta(settings) -> dict:
         # a viewport PNG of the rendered page, archived beside its WARC record
         meta["playwright_page_methods"] = [PageMethod("screenshot", type="png", full_page=False)]
     return meta
+
+
+def take_render_meta(state, url: str, settings) -> dict | None:
+    """Request meta to render this page of the site in the browser, or None when rendering is off or the site's
+    render budget (pages, seconds) is spent (crawler.frontier.take_render counts the render taken)."""
+    from crawler import frontier
+
+    if frontier.take_render(state, url, render_enabled(settings), settings.getint("MUNIAUDIT_RENDER_BUDGET"),
+                            settings.getfloat("MUNIAUDIT_RENDER_SECONDS")):
+        return render_meta(settings)
+    return None

@@ -83,6 +83,7 @@ MUNIAUDIT_WARC_RECORD_MAX = 2 * 1024 * 1024    # payload bytes per record; longe
 MUNIAUDIT_WARC_SITE_MAX = 64 * 1024 * 1024     # payload bytes per site and run; later pages are not archived
 MUNIAUDIT_SCREENSHOTS = True        # keep a PNG screenshot (viewport) of each browser-rendered page in the WARC
 MUNIAUDIT_SCREENSHOT_MAX = 1024 * 1024         # a larger screenshot is not kept
+MUNIAUDIT_PLATFORM_APIS = True     # ask a detected platform's API seeds (crawler.apis, crawler.platforms)
 MUNIAUDIT_EXTRACT = True           # False: fetch and record pages only (benchmarks, archive-only runs)
 MUNIAUDIT_EXTRACT_WORKERS = -1      # signal extraction processes; -1 = cpu count - 1 (max 4), 0 = in the reactor
 EXTENSIONS = {

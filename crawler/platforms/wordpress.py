@@ -51,7 +51,7 @@ def pages(url: str, data: Any, ctx: PageContext) -> Extraction:
         if not isinstance(link, str) or urls.href_scheme(link) not in ("http", "https"):
             continue
         link = urls.without_fragment(link)
-        if urls.host_of(link) not in ctx.site_hosts:
+        if not urls.is_same_site(link, ctx.site_hosts):
             continue      # a page list names the site's own pages; anything else is not trusted
         follow.append(link)
         title = _title(item)

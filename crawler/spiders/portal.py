@@ -21,20 +21,20 @@ from scrapy import signals
 from scrapy.exceptions import StopDownload
 from scrapy.http import TextResponse
 
-from crawler import faults, files, links, render, robots
+from crawler import apis, faults, files, links, render, robots
 from crawler import frontier as fr
 from crawler.dns import refused_address
 from crawler.extract.types import Extraction
 from crawler.frontier import FileProbe, Frontier, Limits, PageFetch, SiteState
-from crawler.items import PageItem, SignalsItem, page_item
+from crawler.items import SignalsItem, failed_page_item, page_item
 from crawler.pool import ExtractionPool, worker_count
 from crawler.scope import SiteScope
-from crawler.sites import now, parse_partition
+from crawler.sites import parse_partition
 from crawler.startup import open_run
 
 ERROR_STATUSES = list(range(400, 600))
 REQUEST_KINDS = {"parse_page": "html", "parse_file": "files", "parse_robots": "robots",
-                 "parse_sitemap": "sitemaps", "parse_probe": "probe"}   # as the verdict benchmark counts them
+                 "parse_sitemap": "sitemaps", "parse_probe": "probe", "parse_api": "api"}   # as benchmarks count them
 
 
 class PortalSpider(scrapy.Spider):
@@ -178,11 +178,12 @@ class PortalSpider(scrapy.Spider):
             reason = faults.needs_rendering(text, len(found), own)
             if reason:
                 state.fault(reason)
-                request = self._render_request(state, response, depth, of_home=is_home)
-                if request is None:
+                meta = render.take_render_meta(state, response.url, self.settings)
+                if meta is None:
                     render_mode = "needs_render"
                 else:
-                    yield request
+                    yield self._request(state, response.url, self.parse_page, depth, priority=800, page="rendered",
+                                        render_of_home=is_home, **meta)
         item = page_item(state.spec.site_crawl_id, response, depth, render_mode,
                          fault or encoding_fault or faults.tls_fault(response))
         extraction = Extraction()
@@ -192,6 +193,9 @@ class PortalSpider(scrapy.Spider):
             if extraction is None:   # a hostile page must not stop the crawl (logged by the pool)
                 state.fault("extraction_error")
                 extraction = Extraction()
+        if self.settings.getbool("MUNIAUDIT_PLATFORM_APIS"):
+            for url in apis.seed_requests(state, extraction.signals, lambda u: self.frontier.in_scope(state, u)):
+                yield self._request(state, url, self.parse_api, depth=1, priority=700, dont_retry=True)
         role = extraction.page.get("role", "") if extraction.page else ""
         # what the page is decides what its links are worth: the body of a news listing leads to posts
         self.frontier.follow(state, found, depth, role)
@@ -238,6 +242,16 @@ class PortalSpider(scrapy.Spider):
         finally:
             yield from self._settle(state)
 
+    def parse_api(self, response):
+        """A platform's API answer (crawler.apis): its signals, and the site pages it names join the frontier."""
+        state = self._state(response)
+        try:
+            items, pages = apis.read_answer(state, response)
+            yield from items
+            self.frontier.add_seeds(state, pages, "platform_api")
+        finally:
+            yield from self._settle(state)
+
     def parse_file(self, response):
         state = self._state(response)
         try:
@@ -260,19 +274,13 @@ class PortalSpider(scrapy.Spider):
         kind = faults.failure_kind(failure.value)
         if kind == "dns_error" and refused_address(urlsplit(request.url).hostname):
             kind = "forbidden_address"      # refused by the resolver's guard (DNS rebinding), not a dead name
-        render_failed = bool(request.meta.get("playwright"))
         fr.note_failure(state, request.url, kind, failure.getErrorMessage(), request.meta.get("page") == "home",
-                        render_failed)
+                        bool(request.meta.get("playwright")))
         if request.callback in (self.parse_page, self.parse_file):
-            mode = "browser" if render_failed else ("head" if request.meta.get("head") else "http")
-            first = (request.meta.get("redirect_urls") or [request.url])[0]   # the URL the site linked
-            yield PageItem(state.spec.site_crawl_id, first, request.url, None, "",
-                           request.meta.get("depth_", 0), mode, now(), fault=kind)
+            yield failed_page_item(state.spec.site_crawl_id, request, kind)
         if request.callback == self.parse_probe:
             yield from self.start_site(state)    # the probe failed (e.g. timeout): still try the home page itself
         yield from self._settle(state)
-
-    # -- helpers -----------------------------------------------------------------------------------------
 
     def _state(self, response) -> SiteState:
         return self.sites[response.meta["site"]]
@@ -283,15 +291,6 @@ class PortalSpider(scrapy.Spider):
             yield self._to_request(state, decision)
         if finished:
             yield state.done_item()
-
-    def _render_request(self, state: SiteState, response, depth: int, of_home: bool):
-        """A browser render of the page, or None when rendering is off or the site's render budget is spent."""
-        settings = self.settings
-        if fr.take_render(state, response.url, render.render_enabled(settings),
-                          settings.getint("MUNIAUDIT_RENDER_BUDGET"), settings.getfloat("MUNIAUDIT_RENDER_SECONDS")):
-            return self._request(state, response.url, self.parse_page, depth, priority=800, page="rendered",
-                                 render_of_home=of_home, **render.render_meta(settings))
-        return None
 
     def closed(self, reason: str) -> None:
         self.pool.close()

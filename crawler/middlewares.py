@@ -17,7 +17,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
-from muniaudit.urls import private_address_reason
+from crawler.addresses import private_address_reason
 
 
 class OffsiteRedirect(IgnoreRequest):

@@ -16,6 +16,7 @@ from muniaudit import __version__, service
 from muniaudit.cli_i18n import use_language
 from muniaudit.monthly import EXIT_IO, EXIT_LOCKED
 from muniaudit.service import UserError
+from store.status import RunStatus
 
 use_language("es")      # Click's own texts (usage, options, errors) in Spanish; before the decorators below run
 
@@ -278,10 +279,10 @@ def _citation_options(f):
 def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes=(),
               warc_dir=None, extra_settings=None, state=None, no_warc: bool = False) -> int:
     from crawler.runner import CrawlOptions, browser_status, new_run, record_run_settings
-    from crawler.sites import finish_run
     from muniaudit import distributed
     from muniaudit.progress import crawl_with_progress, log_path
     from store.db import session_scope
+    from store.runs import finish_run
 
     cvegeos = list(cvegeos)
     if state is not None:
@@ -348,7 +349,7 @@ def _check_keys(obj: Context, cvegeos: list[str]) -> None:
 
 def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> None:
     """Unknown keys are input errors; private addresses are refused before anything is written."""
-    from muniaudit.urls import private_address_reason
+    from crawler.addresses import private_address_reason
     from store.db import session_scope
     from store.models import Municipality
 
@@ -366,12 +367,10 @@ def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> Non
 
 def _print_crawl_summary(obj: Context, run_id: int) -> None:
     from store.db import session_scope
-    from store.evidence import site_crawls
+    from store.runs import status_counts
 
     with session_scope(obj.engine) as session:
-        counts: dict[str, int] = {}
-        for site in site_crawls(session, run_id):
-            counts[site.status] = counts.get(site.status, 0) + 1
+        counts = status_counts(session, run_id)
     console.print("sitios: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     _print_archive(obj, run_id)
 
@@ -582,7 +581,7 @@ def run(obj: Context, cvegeos, state, allow_private, page_budget, render, resume
     with obj.writing("run"):
         with session_scope(obj.engine) as session:
             existing = monthly.find_run(session, label) if resume_run is None else None
-            existing_id, finished = (existing.id, existing.status == "finished") if existing else (None, False)
+            existing_id, finished = (existing.id, existing.status == RunStatus.FINISHED) if existing else (None, False)
         if existing_id is not None and finished and not force:
             console.print(f"la corrida {label} (#{existing_id}) ya terminó: se reaudita y se regeneran reportes")
             run_id = existing_id

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from store.db import session_scope
 from store.models import CrawlRun, SignalRow, SiteCrawl
+from store.runs import status_counts
+from store.status import UNSETTLED, CrawlStatus, RunStatus
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -38,7 +40,7 @@ def find_run(session: Session, label: str) -> CrawlRun | None:
 
 
 def previous_run(session: Session, run_id: int) -> CrawlRun | None:
-    return session.scalar(select(CrawlRun).where(CrawlRun.id < run_id, CrawlRun.status == "finished")
+    return session.scalar(select(CrawlRun).where(CrawlRun.id < run_id, CrawlRun.status == RunStatus.FINISHED)
                           .order_by(CrawlRun.id.desc()).limit(1))
 
 
@@ -76,7 +78,7 @@ def site_health(current: SiteCrawl, before: SiteCrawl | None, now_ids: set, befo
     if before is None:
         return []
     reasons = []
-    if before.status in ("ok", "partial") and current.status in ("unreachable", "blocked"):
+    if before.status in (CrawlStatus.OK, CrawlStatus.PARTIAL) and current.status in (CrawlStatus.UNREACHABLE, CrawlStatus.BLOCKED):
         reasons.append(f"el sitio pasó de '{before.status}' a '{current.status}'")
     if len(before_ids) >= MIN_BASELINE_SIGNALS and len(now_ids) < SIGNAL_COLLAPSE_RATIO * len(before_ids):
         reasons.append(f"las señales cayeron de {len(before_ids)} a {len(now_ids)}")
@@ -92,10 +94,10 @@ def summarise(engine: Engine, run_id: int) -> RunSummary:
         before_run = previous_run(session, run_id)
         before_sites = {s.cvegeo: s for s in before_run.sites} if before_run else {}
         summary = RunSummary(run_id, run.label, browser=(run.settings or {}).get("browser"))
+        summary.statuses = status_counts(session, run_id)
         for site in run.sites:
-            summary.statuses[site.status] = summary.statuses.get(site.status, 0) + 1
             summary.pages_needing_render += site.pages_needing_render or 0
-            if site.status in ("pending", "running"):
+            if site.status in UNSETTLED:
                 summary.complete = False
                 continue
             before = before_sites.get(site.cvegeo)

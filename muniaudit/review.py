@@ -1,7 +1,7 @@
 """Human review: export the criteria a machine cannot settle to spreadsheets, import the reviewers' decisions.
 
 A review is tied to a hash of the evidence it judged; when a later crawl changes that evidence, the audit
-treats the review as stale and asks for it again (see store.evidence.load_reviews).
+treats the review as stale and asks for it again (see audit.storage.load_reviews).
 """
 from __future__ import annotations
 

@@ -13,12 +13,14 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 
 from audit.describe import PERSON_DECIDES, WHO_WORDS, describe_check, partial_words, who_decides
+from audit.storage import load_run_evidence, save_audits
 from muniaudit import __version__
 from store.db import make_engine, session_scope
 from store.documents import build_document
-from store.evidence import latest_run_id, load_run_evidence, save_audits, site_crawls
+from store.evidence import latest_run_id, site_crawls
 from store.migrate import upgrade
 from store.models import CrawlRun, Municipality
+from store.status import UNSETTLED
 
 RUBRICS_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 DEFAULT_RUBRIC = "aidh-2016"
@@ -89,7 +91,6 @@ class AuditSummary:
     by_status: dict[str, int]
 
 
-UNSETTLED = ("pending", "running")   # sites the crawl has not finished: never scored (never shown as 0)
 
 
 def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
@@ -99,7 +100,7 @@ def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
 
     by_status: dict[str, int] = {}
     with session_scope(engine) as session:
-        sites = [s for s in site_crawls(session, run_id) if s.status not in UNSETTLED]
+        sites = [s for s in site_crawls(session, run_id) if s.status not in UNSETTLED]  # never scored: never a 0
         for i in range(0, len(sites), AUDIT_BATCH):
             batch = sites[i:i + AUDIT_BATCH]
             results = [score(rubric, ev, code_version=__version__)

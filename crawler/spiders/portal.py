@@ -42,10 +42,10 @@ from crawler.extract.ownership import Owner
 from crawler.extract.placement import placement_of
 from crawler.extract.types import Extraction, PageContext, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
-from crawler.sites import SiteSpec, create_run, now, parse_partition, pending_sites
 from store.db import make_engine, session_scope
 from store.lock import writer_lock
 from store.migrate import upgrade
+from store.runs import SiteSpec, create_run, now, parse_partition, pending_sites
 
 ERROR_STATUSES = list(range(400, 600))
 HOME_BAD_STATUS = 500
@@ -691,7 +691,7 @@ def _render_enabled(settings) -> bool:
 
 def _browser_request_filter(allow_private: bool):
     """What the browser must not fetch: heavy media, and private addresses (its requests skip the middlewares)."""
-    from muniaudit.urls import private_address_reason
+    from crawler.addresses import private_address_reason
 
     async def abort(request) -> bool:
         if request.resource_type in ("image", "media", "font"):

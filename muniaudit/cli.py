@@ -1,4 +1,7 @@
-"""The `muniaudit` command. Messages are in Spanish (the users' language); errors are one line, exit code 2."""
+"""The `muniaudit` command: a thin layer over muniaudit.service that parses options and prints.
+
+Messages are in Spanish (the users' language); errors are one line (muniaudit.exits.UserError, a Click
+exception) with the exit codes of muniaudit.exits."""
 from __future__ import annotations
 
 import csv
@@ -14,17 +17,12 @@ from rich.table import Table
 
 from muniaudit import __version__, service
 from muniaudit.cli_i18n import use_language
-from muniaudit.monthly import EXIT_IO, EXIT_LOCKED
-from muniaudit.service import UserError
-from store.status import RunStatus
+from muniaudit.exits import EXIT_IO, EXIT_LOCKED, EXIT_PARTIAL, EXIT_USAGE, UserError
 
 use_language("es")      # Click's own texts (usage, options, errors) in Spanish; before the decorators below run
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
-
-EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
-
 
 def count(n: int, one: str, other: str) -> str:
     """'1 municipio' / '3 municipios': the CLI's own counts agree with their number."""
@@ -32,8 +30,8 @@ def count(n: int, one: str, other: str) -> str:
 
 
 def fail(message: str, code: int = EXIT_USAGE):
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
-    sys.exit(code)
+    """Stop the command with one line on stderr and an exit code (Click prints the UserError)."""
+    raise UserError(message, code)
 
 
 class Context:
@@ -177,15 +175,6 @@ def municipalities_import(obj: Context, file: Path) -> None:
         sys.exit(EXIT_PARTIAL if report.imported else EXIT_USAGE)
 
 
-def _check_state(session, state: str | None) -> None:
-    """An unknown --state is an input error (exit 2), never an empty answer."""
-    from muniaudit.registry import known_states
-
-    if state is not None and not known_states(session, state):
-        fail(f"--state {state}: estado desconocido (use la clave de 2 dígitos, el nombre o la abreviatura, "
-             "p. ej. 14, Jalisco o Jal.)")
-
-
 @municipalities.command("list")
 @click.option("--state", help="Estado: clave (14), nombre (Jalisco) o abreviatura (Jal.).")
 @click.option("--has-url/--no-url", default=None, help="Sólo con sitio web registrado / sólo sin él.")
@@ -198,8 +187,8 @@ def municipalities_list(obj: Context, state: str | None, has_url: bool | None, f
     from muniaudit.registry import list_municipalities
     from store.db import session_scope
 
+    service.check_state(obj.engine, state)
     with session_scope(obj.engine) as session:
-        _check_state(session, state)
         rows = list_municipalities(session, state=state, has_url=has_url)
         if fmt == "csv":
             writer = csv.writer(sys.stdout)
@@ -228,7 +217,7 @@ def municipalities_discover(obj: Context, out_file: Path, cvegeos: tuple[str, ..
     """
     from muniaudit.discover import discover_to_csv
 
-    _check_keys(obj, list(cvegeos))
+    service.check_keys(obj.engine, list(cvegeos))
     rows = discover_to_csv(obj.db, out_file, list(cvegeos) or None, allow_private=allow_private)
     out.print(f"{count(rows, 'candidato escrito', 'candidatos escritos')} en {out_file}; confirme a mano antes de "
               "importarlos")
@@ -276,38 +265,17 @@ def _citation_options(f):
     return f
 
 
-def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes=(),
-              warc_dir=None, extra_settings=None, state=None, no_warc: bool = False) -> int:
-    from crawler.runner import CrawlOptions, browser_status, new_run, record_run_settings
+def _crawl_launcher(obj: Context, scrapyd_nodes) -> service.Launch:
+    """How this command crawls: Scrapyd nodes, else a child process with a progress bar and a log file."""
     from muniaudit import distributed
     from muniaudit.progress import crawl_with_progress, log_path
     from store.db import session_scope
     from store.runs import finish_run
 
-    cvegeos = list(cvegeos)
-    if state is not None:
-        with session_scope(obj.engine) as session:
-            _check_state(session, state)
-        cvegeos = _enabled_with_url(obj, state) if not cvegeos else cvegeos
-    if resume_run is not None:
-        try:
-            service.resolve_run(obj.engine, resume_run)
-        except UserError as exc:
-            fail(f"--resume {resume_run}: {exc}")
-    _check_targets(obj, cvegeos, allow_private)
     if scrapyd_nodes and obj.engine.dialect.name == "sqlite":
         fail("--scrapyd necesita una base compartida: use --db postgresql://…")
-    run_id = resume_run if resume_run is not None else new_run(obj.db, cvegeos or _enabled_with_url(obj), label)
-    console.print(f"rastreo: corrida {run_id}")
-    options = CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget, render=render,
-                           settings=extra_settings, warc_dir=str(warc_dir) if warc_dir else None, warc=not no_warc)
-    browser = browser_status(options)
-    record_run_settings(obj.db, run_id, browser=browser)
-    if not browser["available"] and render != "never":
-        console.print(f"[bold yellow]aviso:[/] sin navegador ({escape(browser['reason'])}): las páginas que sólo "
-                      "funcionan con JavaScript no se mostrarán y sus puntos quedarán pendientes; instale Chromium "
-                      "para un resultado completo", highlight=False)
-    if scrapyd_nodes:
+
+    def on_scrapyd(run_id: int, options) -> int:
         try:
             jobs = distributed.crawl_distributed(list(scrapyd_nodes), run_id, options)
         except (distributed.ScrapydError, OSError) as exc:
@@ -315,54 +283,34 @@ def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_
         console.print(f"{len(jobs)} trabajos Scrapyd terminados")
         with session_scope(obj.engine) as session:
             finish_run(session, run_id)
-    else:
+        return 0
+
+    def with_progress(run_id: int, options) -> int:
         code = crawl_with_progress(run_id, options, obj.engine, log_path(obj.db, run_id), console)
         if code != 0:
             console.print(f"[bold yellow]aviso:[/] el proceso de rastreo terminó con código {code}; "
                           f"vea la bitácora {log_path(obj.db, run_id)}", highlight=False)
-    _print_crawl_summary(obj, run_id)
-    return run_id
+        return code
+
+    return on_scrapyd if scrapyd_nodes else with_progress
 
 
-def _enabled_with_url(obj: Context, state: str | None = None) -> list[str]:
-    from muniaudit.registry import list_municipalities
-    from store.db import session_scope
-
-    with session_scope(obj.engine) as session:
-        keys = [m.cvegeo for m in list_municipalities(session, state=state, has_url=True, enabled=True)]
-    if not keys:
-        where = f" en el estado {state}" if state else ""
-        fail(f"ningún municipio habilitado{where} tiene sitio web: importe un CSV con `muniaudit municipalities import`")
-    return keys
-
-
-def _check_keys(obj: Context, cvegeos: list[str]) -> None:
-    """Unknown INEGI keys are input errors (exit 2), before anything is written."""
-    from store.db import session_scope
-    from store.models import Municipality
-
-    with session_scope(obj.engine) as session:
-        for key in cvegeos:
-            if session.get(Municipality, key) is None:
-                fail(f"--cvegeo {key}: clave INEGI desconocida")
+def _crawl_announcer(render: str):
+    """What the CLI says when a crawl starts: the run id, and a warning when no browser can render pages."""
+    def announce(run_id: int, browser: dict) -> None:
+        console.print(f"rastreo: corrida {run_id}")
+        if not browser["available"] and render != "never":
+            console.print(f"[bold yellow]aviso:[/] sin navegador ({escape(browser['reason'])}): las páginas que "
+                          "sólo funcionan con JavaScript no se mostrarán y sus puntos quedarán pendientes; instale "
+                          "Chromium para un resultado completo", highlight=False)
+    return announce
 
 
-def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> None:
-    """Unknown keys are input errors; private addresses are refused before anything is written."""
-    from crawler.addresses import private_address_reason
-    from store.db import session_scope
-    from store.models import Municipality
+def _options(obj: Context, allow_private, page_budget, render, warc_dir, no_warc):
+    from crawler.runner import CrawlOptions
 
-    _check_keys(obj, cvegeos)
-    with session_scope(obj.engine) as session:
-        keys = cvegeos or _enabled_with_url(obj)
-        if allow_private:
-            return
-        for key in keys:
-            muni = session.get(Municipality, key)
-            reason = muni.url and private_address_reason(muni.url)
-            if reason:
-                fail(f"{key} ({muni.url}): {reason}; use --allow-private sólo para sitios de prueba locales")
+    return CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget, render=render,
+                        warc_dir=str(warc_dir) if warc_dir else None, warc=not no_warc)
 
 
 def _print_crawl_summary(obj: Context, run_id: int) -> None:
@@ -400,8 +348,11 @@ def crawl(obj: Context, cvegeos, state, allow_private, page_budget, render, resu
     La bitácora de Scrapy va a logs/run-<id>.log junto a la base de datos; en pantalla, una barra de avance y
     los avisos y errores."""
     with obj.writing("crawl"):
-        _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir,
-                  state=state, no_warc=no_warc)
+        keys = service.crawl_targets(obj.engine, list(cvegeos), state, allow_private, resume_run)
+        launch = _crawl_launcher(obj, scrapyd_nodes)
+        outcome = service.crawl(obj.db, keys, _options(obj, allow_private, page_budget, render, warc_dir, no_warc),
+                                label=label, resume_run=resume_run, launch=launch, on_start=_crawl_announcer(render))
+        _print_crawl_summary(obj, outcome.run_id)
 
 
 @main.command()
@@ -411,11 +362,8 @@ def crawl(obj: Context, cvegeos, state, allow_private, page_budget, render, resu
 def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
     """Califica la evidencia guardada con una rúbrica (sin volver a rastrear)."""
     with obj.writing("audit"):
-        try:
-            loaded = service.load_rubric(rubric)
-            run_id = service.resolve_run(obj.engine, run_id)
-        except UserError as exc:
-            fail(str(exc))
+        loaded = service.load_rubric(rubric)
+        run_id = service.resolve_run(obj.engine, run_id)
         summary = service.audit_run(obj.engine, run_id, loaded)
     out.print(f"corrida {run_id}: {summary.audited} municipios auditados con {loaded.id} v{loaded.version} "
               + "(" + ", ".join(f"{k}={v}" for k, v in sorted(summary.by_status.items())) + ")")
@@ -439,11 +387,8 @@ def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, 
     say = _speaker(lang)
     if pdf_keys and (problem := pdf_problem()):      # before any work: nothing is written when PDFs cannot be
         fail(problem)
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     missing = _not_in_run(obj, run_id, pdf_keys)
     if missing:
         fail(say(f"--pdf {', '.join(missing)}: no hay reporte de ese municipio en la corrida {run_id}",
@@ -494,11 +439,8 @@ def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_i
     if lang == "en":
         use_language("en")
     say = _speaker(lang)
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     document = service.export_document(obj.engine, run_id, loaded, lang)
     by_key = {m["cvegeo"]: m for m in document["municipalities"]}
     missing = [k for k in cvegeos if k not in by_key]
@@ -541,11 +483,8 @@ def _score_cell(m: dict, say=lambda es, en: es) -> str:
 @click.pass_obj
 def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, rubric: str | None) -> None:
     """Exporta puntajes, criterios con evidencia y señales (JSON; esquema en reports/schema)."""
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     text = service.write_json(service.export_document(obj.engine, run_id, loaded), out_file)
     if out_file is None:
         click.echo(text)
@@ -570,38 +509,27 @@ def run(obj: Context, cvegeos, state, allow_private, page_budget, render, resume
     salida para el programador de tareas: 0 bien, 3 terminó con municipios por revisar, 4 otra corrida en curso,
     5 rastreo incompleto (vuelva a ejecutar para reanudar), 2 error de uso.
     """
-    from muniaudit import monthly
-    from store.db import session_scope
-
-    try:
-        loaded = service.load_rubric(rubric)
-    except UserError as exc:
-        fail(str(exc))
-    label = label or monthly.default_label()
+    loaded = service.load_rubric(rubric)
     with obj.writing("run"):
-        with session_scope(obj.engine) as session:
-            existing = monthly.find_run(session, label) if resume_run is None else None
-            existing_id, finished = (existing.id, existing.status == RunStatus.FINISHED) if existing else (None, False)
-        if existing_id is not None and finished and not force:
-            console.print(f"la corrida {label} (#{existing_id}) ya terminó: se reaudita y se regeneran reportes")
-            run_id = existing_id
-        else:
-            resume = resume_run if resume_run is not None else (existing_id if not force else None)
-            run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label, scrapyd_nodes,
-                               warc_dir, state=state, no_warc=no_warc)
-        service.audit_run(obj.engine, run_id, loaded)
-        summary = monthly.summarise(obj.engine, run_id)
-        index = None
-        if summary.complete or partial:
-            index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete,
-                                           base_url=base_url, organization=organization)
-    _print_run_summary(summary)
-    if index is None:
+        launch = _crawl_launcher(obj, scrapyd_nodes)
+        done = service.monthly_run(obj.engine, obj.db, loaded, out_dir,
+                                   _options(obj, allow_private, page_budget, render, warc_dir, no_warc),
+                                   cvegeos=list(cvegeos), state=state, label=label, resume_run=resume_run, force=force,
+                                   partial=partial, base_url=base_url, organization=organization, launch=launch,
+                                   on_start=_crawl_announcer(render), on_reuse=_announce_reuse)
+        if done.crawl is not None:
+            _print_crawl_summary(obj, done.run_id)
+    _print_run_summary(done.summary)
+    if done.index is None:
         out.print(f"no se publicó nada: la publicación anterior en {out_dir} queda intacta "
                   "(--partial publica lo rastreado, marcado como parcial)")
     else:
-        out.print(f"listo: abra {index}" + ("" if summary.complete else " (publicación parcial)"))
-    sys.exit(summary.exit_code())
+        out.print(f"listo: abra {done.index}" + ("" if done.summary.complete else " (publicación parcial)"))
+    sys.exit(done.summary.exit_code())
+
+
+def _announce_reuse(label: str, run_id: int) -> None:
+    console.print(f"la corrida {label} (#{run_id}) ya terminó: se reaudita y se regeneran reportes")
 
 
 def _print_run_summary(summary) -> None:
@@ -697,11 +625,8 @@ def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str |
     from muniaudit.review import review_rows, write_batches
     from store.db import session_scope
 
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     with session_scope(obj.engine) as session:
         rows = review_rows(session, run_id, loaded)
     if not rows:
@@ -720,10 +645,7 @@ def review_import(obj: Context, file: Path, rubric: str | None) -> None:
     from muniaudit.review import import_reviews
     from store.db import session_scope
 
-    try:
-        loaded = service.load_rubric(rubric)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
     if not file.is_file():
         fail(f"{file}: no existe el archivo")
     try:

@@ -1,6 +1,6 @@
 """The monthly job: one run per label (e.g. "2026-11"), one at a time, resumable, with health checks and a summary.
 
-Exit codes a scheduler can act on are defined here and documented in docs/operations.md.
+Exit codes a scheduler can act on are defined in muniaudit/exits.py and documented in docs/operations.md.
 """
 from __future__ import annotations
 
@@ -11,17 +11,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from muniaudit.exits import EXIT_INCOMPLETE, EXIT_NEEDS_ATTENTION, EXIT_OK
 from store.db import session_scope
 from store.models import CrawlRun, SignalRow, SiteCrawl
 from store.runs import status_counts
 from store.status import UNSETTLED, CrawlStatus, RunStatus
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_NEEDS_ATTENTION = 3     # finished, but some municipalities were flagged by the health checks
-EXIT_LOCKED = 4              # another run holds the lock
-EXIT_INCOMPLETE = 5          # the crawl stopped before every site was settled (resume by running again)
-EXIT_IO = 6                  # the store or the report folder cannot be read or written (disk full, read-only...)
 
 # Health thresholds: a drop this sharp is more likely a broken crawl than a municipality's doing.
 SIGNAL_COLLAPSE_RATIO = 0.5

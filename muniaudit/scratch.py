@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import select
 
-from crawler.runner import CrawlOptions, crawl_in_subprocess, new_run
+from crawler.runner import CrawlOptions, crawl_in_subprocess
 from muniaudit.registry import seed_registry
+from muniaudit.service import crawl
 from store.db import make_engine, session_scope
 from store.migrate import upgrade
 from store.models import CrawlRun, Municipality, Page, SignalRow, SiteCrawl
@@ -61,10 +63,10 @@ def crawl_sites(start_urls: dict[str, str], options: CrawlOptions | None = None,
             for key, url in start_urls.items():
                 muni = chosen.get(key) or next(spare)
                 muni.url, key_of[muni.cvegeo] = url, key
-        run_id = new_run(db_url, list(key_of))
-        options.db_url = db_url
+        crawled = crawl(db_url, list(key_of), options, launch=partial(crawl_in_subprocess, timeout=timeout))
+        run_id = crawled.run_id
         results = CrawlResults()
-        results.returncode = crawl_in_subprocess(run_id, options, timeout=timeout)
+        results.returncode = crawled.returncode
         with session_scope(engine) as session:
             results.run_stats = dict(session.get(CrawlRun, run_id).stats or {})
             for site in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id)):

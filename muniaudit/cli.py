@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import shlex
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -178,7 +179,8 @@ def municipalities_import(obj: Context, file: Path) -> None:
 @municipalities.command("list")
 @click.option("--state", help="Estado: clave (14), nombre (Jalisco) o abreviatura (Jal.).")
 @click.option("--has-url/--no-url", default=None, help="Sólo con sitio web registrado / sólo sin él.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True,
+              help="Tabla en pantalla o CSV en la salida estándar.")
 @click.pass_obj
 def municipalities_list(obj: Context, state: str | None, has_url: bool | None, fmt: str) -> None:
     """Lista municipios del registro."""
@@ -225,7 +227,8 @@ def municipalities_discover(obj: Context, out_file: Path, cvegeos: tuple[str, ..
 
 @municipalities.command("confirmed")
 @click.argument("candidates", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
+              help="CSV para `municipalities import` con las filas confirmadas.")
 def municipalities_confirmed(candidates: Path, out_file: Path) -> None:
     """Extrae las filas confirmadas de un CSV de candidatos como archivo para `municipalities import`."""
     from muniaudit.discover import confirmed_rows
@@ -254,6 +257,19 @@ def _crawl_options(f):
                      help="Nodo Scrapyd (repetible): reparte el rastreo por clave INEGI; requiere PostgreSQL.")(f)
     f = click.option("--label", default="", help="Etiqueta de la corrida (por omisión en `run`: el mes, p. ej. 2026-11).")(f)
     return f
+
+
+def _run_option(help: str = "Corrida (por omisión la última).") -> Callable:
+    return click.option("--run", "run_id", type=int, default=None, metavar="ID", help=help)
+
+
+def _rubric_option(f):
+    return click.option("--rubric", default=None, help="Rúbrica: id incluido (aidh-2016) o ruta a un YAML.")(f)
+
+
+def _lang_option(f):
+    return click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True,
+                        help="Idioma de los textos (es: español, en: inglés).")(f)
 
 
 def _citation_options(f):
@@ -356,8 +372,8 @@ def crawl(obj: Context, cvegeos, state, allow_private, page_budget, render, resu
 
 
 @main.command()
-@click.option("--run", "run_id", type=int, default=None, help="Corrida a auditar (por omisión la última).")
-@click.option("--rubric", default=None, help="Rúbrica: id incluido (aidh-2016) o ruta a un YAML.")
+@_run_option("Corrida a auditar (por omisión la última).")
+@_rubric_option
 @click.pass_obj
 def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
     """Califica la evidencia guardada con una rúbrica (sin volver a rastrear)."""
@@ -371,9 +387,9 @@ def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Carpeta del sitio de reportes.")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@_run_option()
+@_rubric_option
+@_lang_option
 @_citation_options
 @click.option("--pdf", "pdf_keys", multiple=True, help="Clave INEGI: escribe también m/<clave>.pdf (repetible; requiere Chromium).")
 @click.pass_obj
@@ -427,9 +443,9 @@ def _not_in_run(obj: Context, run_id: int, cvegeos) -> list[str]:
 @click.argument("cvegeos", nargs=-1, required=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Además escribe una página HTML de comparación (p. ej. reportes/comparar.html).")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@_run_option()
+@_rubric_option
+@_lang_option
 @click.pass_obj
 def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_id: int | None, rubric: str | None,
             lang: str) -> None:
@@ -476,10 +492,11 @@ def _score_cell(m: dict, say=lambda es, en: es) -> str:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
+              help="Formato de la exportación (esquema en reports/schema/export.schema.json).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Archivo (por omisión, salida estándar).")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
+@_run_option()
+@_rubric_option
 @click.pass_obj
 def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, rubric: str | None) -> None:
     """Exporta puntajes, criterios con evidencia y señales (JSON; esquema en reports/schema)."""
@@ -494,8 +511,9 @@ def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, ru
 
 @main.command()
 @_crawl_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
-@click.option("--rubric", default=None)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True,
+              help="Carpeta del sitio de reportes (se reemplaza entera al publicar).")
+@_rubric_option
 @click.option("--force", is_flag=True, help="Vuelve a rastrear aunque la corrida de esta etiqueta ya terminó.")
 @_citation_options
 @click.option("--partial", is_flag=True,
@@ -554,13 +572,16 @@ def _print_run_summary(summary) -> None:
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True)
+@click.option("--kind", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True,
+              help="Entrada de crontab o unidades de systemd (servicio y temporizador).")
 @click.option("--write", "write_dir", type=click.Path(path_type=Path), default=None,
               help="Escribe los archivos en esta carpeta en lugar de imprimirlos.")
-@click.option("--day", type=click.IntRange(1, 28), default=1, show_default=True)
-@click.option("--hour", type=click.IntRange(0, 23), default=2, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
-@click.option("--log", "log_file", type=click.Path(path_type=Path), default=Path("muniaudit-run.log"), show_default=True)
+@click.option("--day", type=click.IntRange(1, 28), default=1, show_default=True, help="Día del mes.")
+@click.option("--hour", type=click.IntRange(0, 23), default=2, show_default=True, help="Hora del día (0-23).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True,
+              help="Carpeta de reportes que escribirá la corrida mensual.")
+@click.option("--log", "log_file", type=click.Path(path_type=Path), default=Path("muniaudit-run.log"), show_default=True,
+              help="Bitácora de la corrida mensual.")
 @click.pass_obj
 def schedule(obj: Context, kind: str, write_dir: Path | None, day: int, hour: int, out_dir: Path, log_file: Path) -> None:
     """Genera una entrada de cron o un temporizador systemd para la corrida mensual."""
@@ -616,9 +637,10 @@ def review() -> None:
 
 @review.command("export")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Carpeta para los CSV.")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
-@click.option("--batch-size", type=click.IntRange(1, 100000), default=250, show_default=True)
+@_run_option()
+@_rubric_option
+@click.option("--batch-size", type=click.IntRange(1, 100000), default=250, show_default=True,
+              help="Criterios por archivo CSV.")
 @click.pass_obj
 def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, batch_size: int) -> None:
     """Escribe lotes CSV (se abren en una hoja de cálculo) con la sugerencia de la máquina y la evidencia."""
@@ -638,7 +660,7 @@ def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str |
 
 @review.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--rubric", default=None)
+@_rubric_option
 @click.pass_obj
 def review_import(obj: Context, file: Path, rubric: str | None) -> None:
     """Registra las decisiones (revisor, fecha, decisión, nota); informa cada fila inválida con su línea."""
@@ -666,8 +688,10 @@ def review_import(obj: Context, file: Path, rubric: str | None) -> None:
 # -- demo -----------------------------------------------------------------------------------------------------
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True)
-@click.option("--render", type=click.Choice(["auto", "never"]), default="auto", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True,
+              help="Carpeta de los reportes de la demo (su base de datos queda en <carpeta>-datos/).")
+@click.option("--render", type=click.Choice(["auto", "never"]), default="auto", show_default=True,
+              help="Renderizar con Chromium las páginas que sólo funcionan con JavaScript.")
 def demo(out_dir: Path, render: str) -> None:
     """Sirve la web de ejemplo en loopback, la rastrea, audita y escribe los reportes."""
     from muniaudit.demo import demo_database, run_demo

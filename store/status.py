@@ -33,5 +33,7 @@ class RunStatus(StrEnum):
 SETTLED = frozenset({CrawlStatus.OK, CrawlStatus.PARTIAL, CrawlStatus.UNREACHABLE, CrawlStatus.BLOCKED,
                      CrawlStatus.NO_URL})
 UNSETTLED = frozenset({CrawlStatus.PENDING, CrawlStatus.RUNNING})
+# Settled with nothing to audit: the export gives these municipalities this score status, never a score.
+NOT_AUDITABLE = frozenset({CrawlStatus.UNREACHABLE, CrawlStatus.BLOCKED, CrawlStatus.NO_URL})
 # Settled without evidence: the site could not be read (ERROR included for rows an older version left behind).
 NOT_READ = frozenset({CrawlStatus.UNREACHABLE, CrawlStatus.BLOCKED, CrawlStatus.ERROR})

@@ -165,9 +165,9 @@ def measure_plain(urls: dict[str, str]) -> dict:
 
 
 def measure_project(urls: dict[str, str], extract_workers: int, extract: bool = True, probe_files: bool = True) -> dict:
-    """The project's crawl through muniaudit.scratch.crawl_sites (real spider, real store), measured from outside."""
+    """The project's crawl through benchmarks.scratch.crawl_sites (real spider, real store), measured from outside."""
+    from benchmarks.scratch import crawl_sites
     from crawler.runner import CrawlOptions
-    from muniaudit.scratch import crawl_sites
 
     peak = [0]
     done = threading.Event()

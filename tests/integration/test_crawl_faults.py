@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.scratch import crawl_sites
 from crawler.runner import CrawlOptions
 from muniaudit.sampleweb.faults import serve_fault_web
 from muniaudit.sampleweb.server import Site, serve_sample_web
-from muniaudit.scratch import crawl_sites
 
 pytestmark = pytest.mark.slow
 FAST = {"DOWNLOAD_TIMEOUT": 3, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 1,

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.scratch import crawl_sites
 from crawler.runner import CrawlOptions
-from muniaudit.scratch import crawl_sites
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}
 MENU = ('<header><nav class="menu-principal"><ul><li><a href="/">Inicio</a></li>'

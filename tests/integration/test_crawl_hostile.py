@@ -11,8 +11,8 @@ import threading
 import zlib
 from pathlib import Path
 
+from benchmarks.scratch import crawl_sites
 from crawler.runner import CrawlOptions
-from muniaudit.scratch import crawl_sites
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from test_extract_fuzz import PAGES, mutate  # noqa: E402

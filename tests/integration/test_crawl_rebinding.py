@@ -1,7 +1,7 @@
 """The address guard holds at connection time: the resolver Scrapy connects with refuses private answers."""
+from benchmarks.scratch import crawl_sites
 from crawler.runner import CrawlOptions
 from muniaudit.sampleweb.server import serve_sample_web
-from muniaudit.scratch import crawl_sites
 
 
 def test_a_name_that_resolves_to_loopback_at_connection_time_is_refused_and_recorded():

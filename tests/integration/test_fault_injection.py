@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
+from benchmarks.scratch import crawl_sites
 from crawler.runner import CrawlOptions
 from muniaudit.sampleweb.server import serve_sample_web
-from muniaudit.scratch import crawl_sites
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}
 

@@ -1,7 +1,8 @@
 """Crawl arbitrary sites with the real spider into a scratch store (tests, benchmarks).
 
-It lives in the app room, not in crawler/, because it seeds the scratch store from the bundled registry
-(muniaudit.registry): the crawler may not import the app (docs/architecture.md, "Rooms and doors").
+Not in crawler/: it seeds the scratch store from the bundled registry (muniaudit.registry), and the crawler may
+not import the app (docs/architecture.md, "Rooms and doors"). Not in the installed package either: only tests
+and benchmarks use it.
 """
 from __future__ import annotations
 

@@ -170,7 +170,8 @@ def crawl(db_url: str | None, cvegeos: list[str], options: CrawlOptions, *, labe
     """Create a run over `cvegeos` (or resume `resume_run`), record whether a browser is available, and crawl it.
 
     `launch` runs the crawl (default: a child process, crawler.runner.crawl_in_subprocess); `on_start` hears the
-    run id and the browser status before the crawl starts (the CLI prints them)."""
+    run id and the browser status before the crawl starts (the CLI prints them). `options.db_url` is set to
+    `db_url`, so the crawl writes into the store the run was created in."""
     from crawler.runner import browser_status, crawl_in_subprocess, new_run, record_run_settings
 
     options.db_url = db_url

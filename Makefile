@@ -30,8 +30,10 @@ test: $(VENV)/.dev
 test-fast: $(VENV)/.dev
 	$(BIN)/python -m pytest -m "not slow"
 
+## Style (ruff) and the doors between the rooms (import-linter contract in pyproject.toml; docs/architecture.md)
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-logo
 
 clean:
 	rm -rf $(VENV) demo-out demo-out-datos test-artifacts .pytest_cache

@@ -5,12 +5,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-# Site-level crawl outcomes recorded by the crawler.
-CRAWL_OK = "ok"                    # crawled; the site answered
-CRAWL_PARTIAL = "partial"          # some sections timed out, were blocked or need rendering
-CRAWL_UNREACHABLE = "unreachable"  # the home page never answered (DNS, timeouts, 5xx)
-CRAWL_BLOCKED = "blocked"          # CAPTCHA / challenge / robots disallow on the home page
-CRAWL_NO_URL = "no_url"            # the registry has no website for this municipality
+from store.status import CrawlStatus
+
+# Site-level crawl outcomes recorded by the crawler (store.status.CrawlStatus spells them; these are its names here).
+CRAWL_OK = CrawlStatus.OK
+CRAWL_PARTIAL = CrawlStatus.PARTIAL
+CRAWL_UNREACHABLE = CrawlStatus.UNREACHABLE
+CRAWL_BLOCKED = CrawlStatus.BLOCKED
+CRAWL_NO_URL = CrawlStatus.NO_URL
 CRAWL_STATUSES = (CRAWL_OK, CRAWL_PARTIAL, CRAWL_UNREACHABLE, CRAWL_BLOCKED, CRAWL_NO_URL)
 
 

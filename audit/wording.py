@@ -6,21 +6,8 @@ words (reports/i18n.py translates them).
 """
 from __future__ import annotations
 
-PLACEMENT_ES = {
-    "menu": "enlace en el menú principal", "header": "enlace en la cabecera", "footer": "enlace en el pie de página",
-    "sidebar": "enlace en la barra lateral", "site_block": "enlace en un bloque propio del sitio",
-    "home": "enlace en la portada", "main": "enlace en el cuerpo de la página",
-    "article_body": "enlace dentro de un artículo", "teaser": "enlace en el resumen de una nota",
-    "byline": "enlace en la firma de un autor", "comments": "enlace en comentarios",
-    "related": "enlace en notas relacionadas", "share": "botón para compartir", "person": "enlace en la ficha de una persona",
-}
-ROLE_ES = {
-    "home": "página de tipo portada", "hub": "página de tipo centro de sección",
-    "dataset_listing": "página de tipo lista de conjuntos de datos", "document_list": "página de tipo lista de documentos",
-    "article": "página de tipo artículo", "listing": "página de tipo listado de notas o etiquetas",
-    "form": "página de tipo formulario o herramienta", "person": "página de tipo perfil de una persona",
-    "error": "página de tipo error", "page": "página de tipo contenido",
-}
+from store.vocabulary import PLACEMENT_ES, ROLE_ES  # noqa: F401  (shared with reports; re-exported)
+
 REASON_ES = {
     "target_not_crawled": "la página enlazada no se rastreó (presupuesto agotado, bloqueo o falla)",
     "target_not_read": "la página enlazada no es una página HTML legible",

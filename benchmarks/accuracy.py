@@ -149,7 +149,8 @@ SPIDER_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVE
 
 def spider_crawl_many(start_urls: dict[str, str], cvegeos: dict[str, str] | None = None) -> dict[str, CrawlResult]:
     """The project's real crawl: the Scrapy `portal` spider + store pipeline, all sites in one run."""
-    from crawler.runner import CrawlOptions, crawl_sites
+    from benchmarks.scratch import crawl_sites
+    from crawler.runner import CrawlOptions
 
     options = CrawlOptions(allow_private=True, page_budget=PAGE_CAP, settings=SPIDER_SETTINGS)
     out = {}

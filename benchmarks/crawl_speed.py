@@ -165,8 +165,9 @@ def measure_plain(urls: dict[str, str]) -> dict:
 
 
 def measure_project(urls: dict[str, str], extract_workers: int, extract: bool = True, probe_files: bool = True) -> dict:
-    """The project's crawl through crawler.runner.crawl_sites (real spider, real store), measured from outside."""
-    from crawler.runner import CrawlOptions, crawl_sites
+    """The project's crawl through benchmarks.scratch.crawl_sites (real spider, real store), measured from outside."""
+    from benchmarks.scratch import crawl_sites
+    from crawler.runner import CrawlOptions
 
     peak = [0]
     done = threading.Event()

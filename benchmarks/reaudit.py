@@ -128,11 +128,11 @@ def _data_section(rng: random.Random, s: Any, maturity: float) -> None:
 def store_reaudit(rubric: Rubric, evidences: list[Evidence], db_url: str) -> dict[str, float]:
     """Write the evidence into a real store as one crawl run, then time `muniaudit audit` on it
     (load evidence and reviews from the DB, score, replace the stored results)."""
-    from crawler.sites import create_run
     from muniaudit import service
     from muniaudit.registry import bundled_rows
     from store.db import session_scope
     from store.models import Municipality, SignalRow, SiteCrawl
+    from store.runs import create_run
 
     engine = service.open_store(db_url)
     keys = [r["cvegeo"] for r in bundled_rows()][: len(evidences)]

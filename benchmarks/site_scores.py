@@ -19,11 +19,12 @@ import tempfile
 import time
 from contextlib import ExitStack
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from benchmarks.accuracy import DEFAULT_CORPUS, SPIDER_SETTINGS, load_labels, serve_site, sites_in
-from crawler.runner import CrawlOptions, crawl_in_subprocess, new_run
+from crawler.runner import CrawlOptions, crawl_in_subprocess
 from muniaudit import __version__, service
 from muniaudit.demo import DEMO_SETTINGS, register_sample_sites
 from muniaudit.sampleweb.server import serve_sample_web
@@ -86,10 +87,11 @@ def run(corpus: Path = DEFAULT_CORPUS, rubric_name: str | None = None) -> dict[s
         web = stack.enter_context(serve_sample_web(delay_s=30.0, today=date.today()))
         register_sample_sites(engine, {sid: web.entry_url(sid) for sid in web})
         demo_cvegeo = {sid: web.sites[sid].cvegeo for sid in web}
-        run_id = new_run(db_url, [*corpus_cvegeo.values(), *demo_cvegeo.values()], label="site-scores")
-        options = CrawlOptions(db_url=db_url, allow_private=True, page_budget=PAGE_BUDGET, render="auto",
+        options = CrawlOptions(allow_private=True, page_budget=PAGE_BUDGET, render="auto",
                                settings={**SPIDER_SETTINGS, **DEMO_SETTINGS})
-        returncode = crawl_in_subprocess(run_id, options, timeout=CRAWL_TIMEOUT_S)
+        crawled = service.crawl(db_url, [*corpus_cvegeo.values(), *demo_cvegeo.values()], options,
+                                label="site-scores", launch=partial(crawl_in_subprocess, timeout=CRAWL_TIMEOUT_S))
+        run_id, returncode = crawled.run_id, crawled.returncode
         crawl_seconds = time.monotonic() - started
         summary = service.audit_run(engine, run_id, rubric)
         by_cvegeo = {m["cvegeo"]: m for m in service.export_document(engine, run_id, rubric)["municipalities"]}

@@ -21,16 +21,16 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from collections import Counter
 from contextlib import ExitStack
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from benchmarks.accuracy import DEFAULT_CORPUS, SPIDER_SETTINGS, load_labels, serve_site, sites_in
 from benchmarks.site_scores import git_commit, register_corpus_sites
-from crawler.runner import CrawlOptions, crawl_in_subprocess, new_run
+from crawler.runner import CrawlOptions, crawl_in_subprocess
 from muniaudit import service
 from muniaudit.demo import DEMO_SETTINGS, register_sample_sites
 from muniaudit.nationalweb.server import serve_national_web
@@ -52,12 +52,10 @@ def _crawl(db_url: str, sites: dict[str, str], budget: int, extra: dict, setting
             muni = session.get(Municipality, cvegeo)
             muni.url, muni.enabled = url, True
     engine.dispose()
-    run_id = new_run(db_url, list(sites), label=f"verdicts-{budget}")
-    options = CrawlOptions(db_url=db_url, allow_private=True, page_budget=budget, render="auto",
-                           settings={**settings, **extra})
-    started = time.monotonic()
-    crawl_in_subprocess(run_id, options, timeout=CRAWL_TIMEOUT_S)
-    return run_id, time.monotonic() - started
+    options = CrawlOptions(allow_private=True, page_budget=budget, render="auto", settings={**settings, **extra})
+    crawled = service.crawl(db_url, list(sites), options, label=f"verdicts-{budget}",
+                            launch=partial(crawl_in_subprocess, timeout=CRAWL_TIMEOUT_S))
+    return crawled.run_id, crawled.seconds
 
 
 def _audited(db_url: str, run_id: int, rubric) -> dict[str, dict[str, Any]]:

@@ -25,7 +25,7 @@ from twisted.internet.error import DNSLookupError
 from twisted.internet.interfaces import IResolverSimple
 from zope.interface import implementer
 
-from muniaudit.urls import is_forbidden_ip
+from crawler.addresses import is_forbidden_ip
 
 LOOPBACK = "127.0.0.1"
 logger = logging.getLogger(__name__)

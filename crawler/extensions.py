@@ -5,7 +5,7 @@ from __future__ import annotations
 from scrapy import signals
 
 from crawler.items import SiteDoneItem
-from crawler.sites import now
+from store.runs import now
 
 
 class RunStats:

@@ -8,7 +8,7 @@ from crawler.extract.datasets import format_of as dataset_format
 from crawler.extract.datasets import is_machine_readable
 from crawler.extract.types import Signal
 from crawler.items import PageItem
-from crawler.sites import now
+from store.runs import now
 
 PAGE_TYPES = ("html", "xml", "text/plain")      # anything else behind a page link is a file: headers only
 HEAD_REFUSED = (405, 501)                       # a server that refuses HEAD gets a tiny ranged GET instead

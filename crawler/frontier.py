@@ -21,7 +21,7 @@ from crawler.extract.ownership import Owner
 from crawler.extract.types import PageContext
 from crawler.items import SiteDoneItem
 from crawler.scope import SiteScope
-from crawler.sites import SiteSpec
+from store.runs import SiteSpec
 
 LIST_CAP = 50                                   # bounded lists in site facts
 SEED_REGION = "seed"                            # the placement given to extra seed URLs (platforms, sitemaps...)

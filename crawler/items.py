@@ -54,7 +54,7 @@ def page_item(site_crawl_id: int, response, depth: int, render_mode: str, fault:
     import hashlib
 
     from crawler import faults, links
-    from crawler.sites import now
+    from store.runs import now
 
     return PageItem(
         site_crawl_id, response.request.url, response.url, response.status,
@@ -69,7 +69,7 @@ def page_item(site_crawl_id: int, response, depth: int, render_mode: str, fault:
 def failed_page_item(site_crawl_id: int, request, fault: str) -> PageItem:
     """The page row of a page or file request that failed: the URL the site linked (before redirects), how it was
     asked (browser render, HEAD probe or plain GET) and the fault."""
-    from crawler.sites import now
+    from store.runs import now
 
     meta = request.meta
     mode = "browser" if meta.get("playwright") else ("head" if meta.get("head") else "http")

@@ -17,8 +17,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
+from crawler.addresses import private_address_reason
 from crawler.scope import OffsiteRedirect, SiteScopeMiddleware  # noqa: F401 - their home is crawler.scope
-from muniaudit.urls import private_address_reason
 
 
 class TolerantMetaRefreshMiddleware(MetaRefreshMiddleware):

@@ -11,9 +11,9 @@ from crawler.extract.limits import SiteBound
 from crawler.extract.site import page_key
 from crawler.extract.types import Diagnostic, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
-from crawler.sites import finish_run, now
 from store.db import make_engine, session_scope
 from store.models import CrawlRun, Page, SignalRow, SiteCrawl
+from store.runs import finish_run, now
 
 PAGE_BATCH = 200
 MAX_DIAGNOSTICS = 2000         # per site, before deduplication (the stored list keeps 200)

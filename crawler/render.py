@@ -36,7 +36,7 @@ def apply_browser_settings(settings) -> None:
 
 def browser_request_filter(allow_private: bool):
     """What the browser must not fetch: heavy media, and private addresses (its requests skip the middlewares)."""
-    from muniaudit.urls import private_address_reason
+    from crawler.addresses import private_address_reason
 
     async def abort(request) -> bool:
         if request.resource_type in ("image", "media", "font"):

@@ -1,7 +1,7 @@
 """Scrapy settings for the portal spider: polite by default (see docs/crawling.md)."""
 import os
 
-from muniaudit import __version__
+from store.version import __version__
 
 BOT_NAME = "muniaudit"
 SPIDER_MODULES = ["crawler.spiders"]

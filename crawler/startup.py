@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
-from crawler.sites import SiteSpec, create_run, pending_sites
 from store.db import make_engine, session_scope
 from store.lock import writer_lock
 from store.migrate import upgrade
+from store.runs import SiteSpec, create_run, pending_sites
 
 
 def open_run(db_url: str | None, run_id: int | None, cvegeos: list[str] | None, label: str,

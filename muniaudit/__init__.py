@@ -1,2 +1,4 @@
 """muniaudit: open-government audits of Mexican municipal websites."""
-__version__ = "0.1.0"
+from store.version import __version__
+
+__all__ = ["__version__"]

@@ -1,9 +1,13 @@
-"""The `muniaudit` command. Messages are in Spanish (the users' language); errors are one line, exit code 2."""
+"""The `muniaudit` command: a thin layer over muniaudit.service that parses options and prints.
+
+Messages are in Spanish (the users' language); errors are one line (muniaudit.exits.UserError, a Click
+exception) with the exit codes of muniaudit.exits."""
 from __future__ import annotations
 
 import csv
 import shlex
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -14,16 +18,12 @@ from rich.table import Table
 
 from muniaudit import __version__, service
 from muniaudit.cli_i18n import use_language
-from muniaudit.monthly import EXIT_IO, EXIT_LOCKED
-from muniaudit.service import UserError
+from muniaudit.exits import EXIT_IO, EXIT_LOCKED, EXIT_PARTIAL, EXIT_USAGE, UserError
 
 use_language("es")      # Click's own texts (usage, options, errors) in Spanish; before the decorators below run
 
 console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
-
-EXIT_OK, EXIT_USAGE, EXIT_PARTIAL = 0, 2, 3
-
 
 def count(n: int, one: str, other: str) -> str:
     """'1 municipio' / '3 municipios': the CLI's own counts agree with their number."""
@@ -31,8 +31,8 @@ def count(n: int, one: str, other: str) -> str:
 
 
 def fail(message: str, code: int = EXIT_USAGE):
-    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
-    sys.exit(code)
+    """Stop the command with one line on stderr and an exit code (Click prints the UserError)."""
+    raise UserError(message, code)
 
 
 class Context:
@@ -176,19 +176,11 @@ def municipalities_import(obj: Context, file: Path) -> None:
         sys.exit(EXIT_PARTIAL if report.imported else EXIT_USAGE)
 
 
-def _check_state(session, state: str | None) -> None:
-    """An unknown --state is an input error (exit 2), never an empty answer."""
-    from muniaudit.registry import known_states
-
-    if state is not None and not known_states(session, state):
-        fail(f"--state {state}: estado desconocido (use la clave de 2 dígitos, el nombre o la abreviatura, "
-             "p. ej. 14, Jalisco o Jal.)")
-
-
 @municipalities.command("list")
 @click.option("--state", help="Estado: clave (14), nombre (Jalisco) o abreviatura (Jal.).")
 @click.option("--has-url/--no-url", default=None, help="Sólo con sitio web registrado / sólo sin él.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table", show_default=True,
+              help="Tabla en pantalla o CSV en la salida estándar.")
 @click.pass_obj
 def municipalities_list(obj: Context, state: str | None, has_url: bool | None, fmt: str) -> None:
     """Lista municipios del registro."""
@@ -197,8 +189,8 @@ def municipalities_list(obj: Context, state: str | None, has_url: bool | None, f
     from muniaudit.registry import list_municipalities
     from store.db import session_scope
 
+    service.check_state(obj.engine, state)
     with session_scope(obj.engine) as session:
-        _check_state(session, state)
         rows = list_municipalities(session, state=state, has_url=has_url)
         if fmt == "csv":
             writer = csv.writer(sys.stdout)
@@ -227,7 +219,7 @@ def municipalities_discover(obj: Context, out_file: Path, cvegeos: tuple[str, ..
     """
     from muniaudit.discover import discover_to_csv
 
-    _check_keys(obj, list(cvegeos))
+    service.check_keys(obj.engine, list(cvegeos))
     rows = discover_to_csv(obj.db, out_file, list(cvegeos) or None, allow_private=allow_private)
     out.print(f"{count(rows, 'candidato escrito', 'candidatos escritos')} en {out_file}; confirme a mano antes de "
               "importarlos")
@@ -235,7 +227,8 @@ def municipalities_discover(obj: Context, out_file: Path, cvegeos: tuple[str, ..
 
 @municipalities.command("confirmed")
 @click.argument("candidates", type=click.Path(exists=True, path_type=Path))
-@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path), required=True,
+              help="CSV para `municipalities import` con las filas confirmadas.")
 def municipalities_confirmed(candidates: Path, out_file: Path) -> None:
     """Extrae las filas confirmadas de un CSV de candidatos como archivo para `municipalities import`."""
     from muniaudit.discover import confirmed_rows
@@ -266,6 +259,19 @@ def _crawl_options(f):
     return f
 
 
+def _run_option(help: str = "Corrida (por omisión la última).") -> Callable:
+    return click.option("--run", "run_id", type=int, default=None, metavar="ID", help=help)
+
+
+def _rubric_option(f):
+    return click.option("--rubric", default=None, help="Rúbrica: id incluido (aidh-2016) o ruta a un YAML.")(f)
+
+
+def _lang_option(f):
+    return click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True,
+                        help="Idioma de los textos (es: español, en: inglés).")(f)
+
+
 def _citation_options(f):
     """Who publishes and where: used in each municipality page's "Cómo citar" block (reports/citation.py)."""
     f = click.option("--base-url", default="", envvar="MUNIAUDIT_BASE_URL", metavar="URL",
@@ -275,38 +281,17 @@ def _citation_options(f):
     return f
 
 
-def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes=(),
-              warc_dir=None, extra_settings=None, state=None, no_warc: bool = False) -> int:
-    from crawler.runner import CrawlOptions, browser_status, new_run, record_run_settings
-    from crawler.sites import finish_run
+def _crawl_launcher(obj: Context, scrapyd_nodes) -> service.Launch:
+    """How this command crawls: Scrapyd nodes, else a child process with a progress bar and a log file."""
     from muniaudit import distributed
     from muniaudit.progress import crawl_with_progress, log_path
     from store.db import session_scope
+    from store.runs import finish_run
 
-    cvegeos = list(cvegeos)
-    if state is not None:
-        with session_scope(obj.engine) as session:
-            _check_state(session, state)
-        cvegeos = _enabled_with_url(obj, state) if not cvegeos else cvegeos
-    if resume_run is not None:
-        try:
-            service.resolve_run(obj.engine, resume_run)
-        except UserError as exc:
-            fail(f"--resume {resume_run}: {exc}")
-    _check_targets(obj, cvegeos, allow_private)
     if scrapyd_nodes and obj.engine.dialect.name == "sqlite":
         fail("--scrapyd necesita una base compartida: use --db postgresql://…")
-    run_id = resume_run if resume_run is not None else new_run(obj.db, cvegeos or _enabled_with_url(obj), label)
-    console.print(f"rastreo: corrida {run_id}")
-    options = CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget, render=render,
-                           settings=extra_settings, warc_dir=str(warc_dir) if warc_dir else None, warc=not no_warc)
-    browser = browser_status(options)
-    record_run_settings(obj.db, run_id, browser=browser)
-    if not browser["available"] and render != "never":
-        console.print(f"[bold yellow]aviso:[/] sin navegador ({escape(browser['reason'])}): las páginas que sólo "
-                      "funcionan con JavaScript no se mostrarán y sus puntos quedarán pendientes; instale Chromium "
-                      "para un resultado completo", highlight=False)
-    if scrapyd_nodes:
+
+    def on_scrapyd(run_id: int, options) -> int:
         try:
             jobs = distributed.crawl_distributed(list(scrapyd_nodes), run_id, options)
         except (distributed.ScrapydError, OSError) as exc:
@@ -314,64 +299,42 @@ def _do_crawl(obj: Context, cvegeos, allow_private, page_budget, render, resume_
         console.print(f"{len(jobs)} trabajos Scrapyd terminados")
         with session_scope(obj.engine) as session:
             finish_run(session, run_id)
-    else:
+        return 0
+
+    def with_progress(run_id: int, options) -> int:
         code = crawl_with_progress(run_id, options, obj.engine, log_path(obj.db, run_id), console)
         if code != 0:
             console.print(f"[bold yellow]aviso:[/] el proceso de rastreo terminó con código {code}; "
                           f"vea la bitácora {log_path(obj.db, run_id)}", highlight=False)
-    _print_crawl_summary(obj, run_id)
-    return run_id
+        return code
+
+    return on_scrapyd if scrapyd_nodes else with_progress
 
 
-def _enabled_with_url(obj: Context, state: str | None = None) -> list[str]:
-    from muniaudit.registry import list_municipalities
-    from store.db import session_scope
-
-    with session_scope(obj.engine) as session:
-        keys = [m.cvegeo for m in list_municipalities(session, state=state, has_url=True, enabled=True)]
-    if not keys:
-        where = f" en el estado {state}" if state else ""
-        fail(f"ningún municipio habilitado{where} tiene sitio web: importe un CSV con `muniaudit municipalities import`")
-    return keys
-
-
-def _check_keys(obj: Context, cvegeos: list[str]) -> None:
-    """Unknown INEGI keys are input errors (exit 2), before anything is written."""
-    from store.db import session_scope
-    from store.models import Municipality
-
-    with session_scope(obj.engine) as session:
-        for key in cvegeos:
-            if session.get(Municipality, key) is None:
-                fail(f"--cvegeo {key}: clave INEGI desconocida")
+def _crawl_announcer(render: str):
+    """What the CLI says when a crawl starts: the run id, and a warning when no browser can render pages."""
+    def announce(run_id: int, browser: dict) -> None:
+        console.print(f"rastreo: corrida {run_id}")
+        if not browser["available"] and render != "never":
+            console.print(f"[bold yellow]aviso:[/] sin navegador ({escape(browser['reason'])}): las páginas que "
+                          "sólo funcionan con JavaScript no se mostrarán y sus puntos quedarán pendientes; instale "
+                          "Chromium para un resultado completo", highlight=False)
+    return announce
 
 
-def _check_targets(obj: Context, cvegeos: list[str], allow_private: bool) -> None:
-    """Unknown keys are input errors; private addresses are refused before anything is written."""
-    from muniaudit.urls import private_address_reason
-    from store.db import session_scope
-    from store.models import Municipality
+def _options(obj: Context, allow_private, page_budget, render, warc_dir, no_warc):
+    from crawler.runner import CrawlOptions
 
-    _check_keys(obj, cvegeos)
-    with session_scope(obj.engine) as session:
-        keys = cvegeos or _enabled_with_url(obj)
-        if allow_private:
-            return
-        for key in keys:
-            muni = session.get(Municipality, key)
-            reason = muni.url and private_address_reason(muni.url)
-            if reason:
-                fail(f"{key} ({muni.url}): {reason}; use --allow-private sólo para sitios de prueba locales")
+    return CrawlOptions(db_url=obj.db, allow_private=allow_private, page_budget=page_budget, render=render,
+                        warc_dir=str(warc_dir) if warc_dir else None, warc=not no_warc)
 
 
 def _print_crawl_summary(obj: Context, run_id: int) -> None:
     from store.db import session_scope
-    from store.evidence import site_crawls
+    from store.runs import status_counts
 
     with session_scope(obj.engine) as session:
-        counts: dict[str, int] = {}
-        for site in site_crawls(session, run_id):
-            counts[site.status] = counts.get(site.status, 0) + 1
+        counts = status_counts(session, run_id)
     console.print("sitios: " + ", ".join(f"{k}={v}" for k, v in sorted(counts.items())))
     _print_archive(obj, run_id)
 
@@ -401,22 +364,22 @@ def crawl(obj: Context, cvegeos, state, allow_private, page_budget, render, resu
     La bitácora de Scrapy va a logs/run-<id>.log junto a la base de datos; en pantalla, una barra de avance y
     los avisos y errores."""
     with obj.writing("crawl"):
-        _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume_run, label, scrapyd_nodes, warc_dir,
-                  state=state, no_warc=no_warc)
+        keys = service.crawl_targets(obj.engine, list(cvegeos), state, allow_private, resume_run)
+        launch = _crawl_launcher(obj, scrapyd_nodes)
+        outcome = service.crawl(obj.db, keys, _options(obj, allow_private, page_budget, render, warc_dir, no_warc),
+                                label=label, resume_run=resume_run, launch=launch, on_start=_crawl_announcer(render))
+        _print_crawl_summary(obj, outcome.run_id)
 
 
 @main.command()
-@click.option("--run", "run_id", type=int, default=None, help="Corrida a auditar (por omisión la última).")
-@click.option("--rubric", default=None, help="Rúbrica: id incluido (aidh-2016) o ruta a un YAML.")
+@_run_option("Corrida a auditar (por omisión la última).")
+@_rubric_option
 @click.pass_obj
 def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
     """Califica la evidencia guardada con una rúbrica (sin volver a rastrear)."""
     with obj.writing("audit"):
-        try:
-            loaded = service.load_rubric(rubric)
-            run_id = service.resolve_run(obj.engine, run_id)
-        except UserError as exc:
-            fail(str(exc))
+        loaded = service.load_rubric(rubric)
+        run_id = service.resolve_run(obj.engine, run_id)
         summary = service.audit_run(obj.engine, run_id, loaded)
     out.print(f"corrida {run_id}: {summary.audited} municipios auditados con {loaded.id} v{loaded.version} "
               + "(" + ", ".join(f"{k}={v}" for k, v in sorted(summary.by_status.items())) + ")")
@@ -424,9 +387,9 @@ def audit(obj: Context, run_id: int | None, rubric: str | None) -> None:
 
 @main.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Carpeta del sitio de reportes.")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@_run_option()
+@_rubric_option
+@_lang_option
 @_citation_options
 @click.option("--pdf", "pdf_keys", multiple=True, help="Clave INEGI: escribe también m/<clave>.pdf (repetible; requiere Chromium).")
 @click.pass_obj
@@ -440,11 +403,8 @@ def report(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, 
     say = _speaker(lang)
     if pdf_keys and (problem := pdf_problem()):      # before any work: nothing is written when PDFs cannot be
         fail(problem)
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     missing = _not_in_run(obj, run_id, pdf_keys)
     if missing:
         fail(say(f"--pdf {', '.join(missing)}: no hay reporte de ese municipio en la corrida {run_id}",
@@ -483,9 +443,9 @@ def _not_in_run(obj: Context, run_id: int, cvegeos) -> list[str]:
 @click.argument("cvegeos", nargs=-1, required=True)
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Además escribe una página HTML de comparación (p. ej. reportes/comparar.html).")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
-@click.option("--lang", type=click.Choice(["es", "en"]), default="es", show_default=True)
+@_run_option()
+@_rubric_option
+@_lang_option
 @click.pass_obj
 def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_id: int | None, rubric: str | None,
             lang: str) -> None:
@@ -495,11 +455,8 @@ def compare(obj: Context, cvegeos: tuple[str, ...], out_file: Path | None, run_i
     if lang == "en":
         use_language("en")
     say = _speaker(lang)
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     document = service.export_document(obj.engine, run_id, loaded, lang)
     by_key = {m["cvegeo"]: m for m in document["municipalities"]}
     missing = [k for k in cvegeos if k not in by_key]
@@ -535,18 +492,16 @@ def _score_cell(m: dict, say=lambda es, en: es) -> str:
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
+              help="Formato de la exportación (esquema en reports/schema/export.schema.json).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None, help="Archivo (por omisión, salida estándar).")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
+@_run_option()
+@_rubric_option
 @click.pass_obj
 def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, rubric: str | None) -> None:
     """Exporta puntajes, criterios con evidencia y señales (JSON; esquema en reports/schema)."""
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     text = service.write_json(service.export_document(obj.engine, run_id, loaded), out_file)
     if out_file is None:
         click.echo(text)
@@ -556,8 +511,9 @@ def export(obj: Context, fmt: str, out_file: Path | None, run_id: int | None, ru
 
 @main.command()
 @_crawl_options
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
-@click.option("--rubric", default=None)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True,
+              help="Carpeta del sitio de reportes (se reemplaza entera al publicar).")
+@_rubric_option
 @click.option("--force", is_flag=True, help="Vuelve a rastrear aunque la corrida de esta etiqueta ya terminó.")
 @_citation_options
 @click.option("--partial", is_flag=True,
@@ -571,38 +527,27 @@ def run(obj: Context, cvegeos, state, allow_private, page_budget, render, resume
     salida para el programador de tareas: 0 bien, 3 terminó con municipios por revisar, 4 otra corrida en curso,
     5 rastreo incompleto (vuelva a ejecutar para reanudar), 2 error de uso.
     """
-    from muniaudit import monthly
-    from store.db import session_scope
-
-    try:
-        loaded = service.load_rubric(rubric)
-    except UserError as exc:
-        fail(str(exc))
-    label = label or monthly.default_label()
+    loaded = service.load_rubric(rubric)
     with obj.writing("run"):
-        with session_scope(obj.engine) as session:
-            existing = monthly.find_run(session, label) if resume_run is None else None
-            existing_id, finished = (existing.id, existing.status == "finished") if existing else (None, False)
-        if existing_id is not None and finished and not force:
-            console.print(f"la corrida {label} (#{existing_id}) ya terminó: se reaudita y se regeneran reportes")
-            run_id = existing_id
-        else:
-            resume = resume_run if resume_run is not None else (existing_id if not force else None)
-            run_id = _do_crawl(obj, cvegeos, allow_private, page_budget, render, resume, label, scrapyd_nodes,
-                               warc_dir, state=state, no_warc=no_warc)
-        service.audit_run(obj.engine, run_id, loaded)
-        summary = monthly.summarise(obj.engine, run_id)
-        index = None
-        if summary.complete or partial:
-            index = service.render_reports(obj.engine, run_id, loaded, out_dir, partial=not summary.complete,
-                                           base_url=base_url, organization=organization)
-    _print_run_summary(summary)
-    if index is None:
+        launch = _crawl_launcher(obj, scrapyd_nodes)
+        done = service.monthly_run(obj.engine, obj.db, loaded, out_dir,
+                                   _options(obj, allow_private, page_budget, render, warc_dir, no_warc),
+                                   cvegeos=list(cvegeos), state=state, label=label, resume_run=resume_run, force=force,
+                                   partial=partial, base_url=base_url, organization=organization, launch=launch,
+                                   on_start=_crawl_announcer(render), on_reuse=_announce_reuse)
+        if done.crawl is not None:
+            _print_crawl_summary(obj, done.run_id)
+    _print_run_summary(done.summary)
+    if done.index is None:
         out.print(f"no se publicó nada: la publicación anterior en {out_dir} queda intacta "
                   "(--partial publica lo rastreado, marcado como parcial)")
     else:
-        out.print(f"listo: abra {index}" + ("" if summary.complete else " (publicación parcial)"))
-    sys.exit(summary.exit_code())
+        out.print(f"listo: abra {done.index}" + ("" if done.summary.complete else " (publicación parcial)"))
+    sys.exit(done.summary.exit_code())
+
+
+def _announce_reuse(label: str, run_id: int) -> None:
+    console.print(f"la corrida {label} (#{run_id}) ya terminó: se reaudita y se regeneran reportes")
 
 
 def _print_run_summary(summary) -> None:
@@ -627,13 +572,16 @@ def _print_run_summary(summary) -> None:
 
 
 @main.command()
-@click.option("--kind", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True)
+@click.option("--kind", type=click.Choice(["cron", "systemd"]), default="cron", show_default=True,
+              help="Entrada de crontab o unidades de systemd (servicio y temporizador).")
 @click.option("--write", "write_dir", type=click.Path(path_type=Path), default=None,
               help="Escribe los archivos en esta carpeta en lugar de imprimirlos.")
-@click.option("--day", type=click.IntRange(1, 28), default=1, show_default=True)
-@click.option("--hour", type=click.IntRange(0, 23), default=2, show_default=True)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True)
-@click.option("--log", "log_file", type=click.Path(path_type=Path), default=Path("muniaudit-run.log"), show_default=True)
+@click.option("--day", type=click.IntRange(1, 28), default=1, show_default=True, help="Día del mes.")
+@click.option("--hour", type=click.IntRange(0, 23), default=2, show_default=True, help="Hora del día (0-23).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("reportes"), show_default=True,
+              help="Carpeta de reportes que escribirá la corrida mensual.")
+@click.option("--log", "log_file", type=click.Path(path_type=Path), default=Path("muniaudit-run.log"), show_default=True,
+              help="Bitácora de la corrida mensual.")
 @click.pass_obj
 def schedule(obj: Context, kind: str, write_dir: Path | None, day: int, hour: int, out_dir: Path, log_file: Path) -> None:
     """Genera una entrada de cron o un temporizador systemd para la corrida mensual."""
@@ -689,20 +637,18 @@ def review() -> None:
 
 @review.command("export")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Carpeta para los CSV.")
-@click.option("--run", "run_id", type=int, default=None)
-@click.option("--rubric", default=None)
-@click.option("--batch-size", type=click.IntRange(1, 100000), default=250, show_default=True)
+@_run_option()
+@_rubric_option
+@click.option("--batch-size", type=click.IntRange(1, 100000), default=250, show_default=True,
+              help="Criterios por archivo CSV.")
 @click.pass_obj
 def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str | None, batch_size: int) -> None:
     """Escribe lotes CSV (se abren en una hoja de cálculo) con la sugerencia de la máquina y la evidencia."""
     from muniaudit.review import review_rows, write_batches
     from store.db import session_scope
 
-    try:
-        loaded = service.load_rubric(rubric)
-        run_id = service.resolve_run(obj.engine, run_id)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
+    run_id = service.resolve_run(obj.engine, run_id)
     with session_scope(obj.engine) as session:
         rows = review_rows(session, run_id, loaded)
     if not rows:
@@ -714,17 +660,14 @@ def review_export(obj: Context, out_dir: Path, run_id: int | None, rubric: str |
 
 @review.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--rubric", default=None)
+@_rubric_option
 @click.pass_obj
 def review_import(obj: Context, file: Path, rubric: str | None) -> None:
     """Registra las decisiones (revisor, fecha, decisión, nota); informa cada fila inválida con su línea."""
     from muniaudit.review import import_reviews
     from store.db import session_scope
 
-    try:
-        loaded = service.load_rubric(rubric)
-    except UserError as exc:
-        fail(str(exc))
+    loaded = service.load_rubric(rubric)
     if not file.is_file():
         fail(f"{file}: no existe el archivo")
     try:
@@ -745,8 +688,10 @@ def review_import(obj: Context, file: Path, rubric: str | None) -> None:
 # -- demo -----------------------------------------------------------------------------------------------------
 
 @main.command()
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True)
-@click.option("--render", type=click.Choice(["auto", "never"]), default="auto", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("demo-out"), show_default=True,
+              help="Carpeta de los reportes de la demo (su base de datos queda en <carpeta>-datos/).")
+@click.option("--render", type=click.Choice(["auto", "never"]), default="auto", show_default=True,
+              help="Renderizar con Chromium las páginas que sólo funcionan con JavaScript.")
 def demo(out_dir: Path, render: str) -> None:
     """Sirve la web de ejemplo en loopback, la rastrea, audita y escribe los reportes."""
     from muniaudit.demo import demo_database, run_demo

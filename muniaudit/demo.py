@@ -44,7 +44,7 @@ def demo_database(out_dir: Path) -> Path:
 
 
 def run_demo(out_dir: Path, render: str = "auto") -> Path:
-    from crawler.runner import CrawlOptions, crawl_in_process, new_run
+    from crawler.runner import CrawlOptions
 
     out_dir.mkdir(parents=True, exist_ok=True)
     db_path = demo_database(out_dir)
@@ -57,9 +57,8 @@ def run_demo(out_dir: Path, render: str = "auto") -> Path:
     with serve_sample_web(delay_s=30.0, today=date.today()) as web:
         keys = register_sample_sites(engine, {sid: web.entry_url(sid) for sid in web})
         console.print(f"web de ejemplo en loopback: {len(web)} sitios; rastreando…")
-        run_id = new_run(db_url, keys, label="demo")
-        crawl_in_process(run_id, CrawlOptions(db_url=db_url, allow_private=True, page_budget=120,
-                                              render=render, settings=DEMO_SETTINGS))
+        options = CrawlOptions(allow_private=True, page_budget=120, render=render, settings=DEMO_SETTINGS)
+        run_id = service.crawl(db_url, keys, options, label="demo", launch=service.crawl_here).run_id
     summary = service.audit_run(engine, run_id, rubric)
     console.print(f"auditados {summary.audited} municipios con {rubric.id}: {summary.by_status}")
     index = service.render_reports(engine, run_id, rubric, out_dir)

@@ -140,7 +140,7 @@ def http_fetch(url: str, allow_private: bool = False, timeout: float = 8.0, max_
     """GET with a short timeout, redirects followed (each one checked against private addresses), body capped."""
     import httpx
 
-    from muniaudit.urls import private_address_reason
+    from crawler.addresses import private_address_reason
 
     def guard(request: httpx.Request) -> None:
         reason = None if allow_private else private_address_reason(str(request.url))

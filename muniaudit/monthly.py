@@ -1,6 +1,6 @@
 """The monthly job: one run per label (e.g. "2026-11"), one at a time, resumable, with health checks and a summary.
 
-Exit codes a scheduler can act on are defined here and documented in docs/operations.md.
+Exit codes a scheduler can act on are defined in muniaudit/exits.py and documented in docs/operations.md.
 """
 from __future__ import annotations
 
@@ -11,15 +11,11 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from muniaudit.exits import EXIT_INCOMPLETE, EXIT_NEEDS_ATTENTION, EXIT_OK
 from store.db import session_scope
 from store.models import CrawlRun, SignalRow, SiteCrawl
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_NEEDS_ATTENTION = 3     # finished, but some municipalities were flagged by the health checks
-EXIT_LOCKED = 4              # another run holds the lock
-EXIT_INCOMPLETE = 5          # the crawl stopped before every site was settled (resume by running again)
-EXIT_IO = 6                  # the store or the report folder cannot be read or written (disk full, read-only...)
+from store.runs import status_counts
+from store.status import UNSETTLED, CrawlStatus, RunStatus
 
 # Health thresholds: a drop this sharp is more likely a broken crawl than a municipality's doing.
 SIGNAL_COLLAPSE_RATIO = 0.5
@@ -38,7 +34,7 @@ def find_run(session: Session, label: str) -> CrawlRun | None:
 
 
 def previous_run(session: Session, run_id: int) -> CrawlRun | None:
-    return session.scalar(select(CrawlRun).where(CrawlRun.id < run_id, CrawlRun.status == "finished")
+    return session.scalar(select(CrawlRun).where(CrawlRun.id < run_id, CrawlRun.status == RunStatus.FINISHED)
                           .order_by(CrawlRun.id.desc()).limit(1))
 
 
@@ -76,7 +72,7 @@ def site_health(current: SiteCrawl, before: SiteCrawl | None, now_ids: set, befo
     if before is None:
         return []
     reasons = []
-    if before.status in ("ok", "partial") and current.status in ("unreachable", "blocked"):
+    if before.status in (CrawlStatus.OK, CrawlStatus.PARTIAL) and current.status in (CrawlStatus.UNREACHABLE, CrawlStatus.BLOCKED):
         reasons.append(f"el sitio pasó de '{before.status}' a '{current.status}'")
     if len(before_ids) >= MIN_BASELINE_SIGNALS and len(now_ids) < SIGNAL_COLLAPSE_RATIO * len(before_ids):
         reasons.append(f"las señales cayeron de {len(before_ids)} a {len(now_ids)}")
@@ -92,10 +88,10 @@ def summarise(engine: Engine, run_id: int) -> RunSummary:
         before_run = previous_run(session, run_id)
         before_sites = {s.cvegeo: s for s in before_run.sites} if before_run else {}
         summary = RunSummary(run_id, run.label, browser=(run.settings or {}).get("browser"))
+        summary.statuses = status_counts(session, run_id)
         for site in run.sites:
-            summary.statuses[site.status] = summary.statuses.get(site.status, 0) + 1
             summary.pages_needing_render += site.pages_needing_render or 0
-            if site.status in ("pending", "running"):
+            if site.status in UNSETTLED:
                 summary.complete = False
                 continue
             before = before_sites.get(site.cvegeo)

@@ -3,7 +3,7 @@ shows a Rich progress bar fed by polling the store (sites settled / total, pages
 warnings and errors, so they stay visible without Scrapy's INFO lines.
 
 Polling the store is the one channel that also works for a resumed run and survives the child's crash: the
-spider already writes each site's status when it settles (crawler.sites).
+spider already writes each site's status when it settles (store.runs).
 """
 from __future__ import annotations
 
@@ -30,9 +30,9 @@ from sqlalchemy import Engine, func, select
 
 from store.db import resolve_url, session_scope
 from store.models import Page, SiteCrawl
+from store.runs import status_counts
+from store.status import NOT_READ, UNSETTLED
 
-UNSETTLED = ("pending", "running")
-FAILED = ("unreachable", "blocked", "error")
 LOUD = re.compile(r"\] (WARNING|ERROR|CRITICAL): |^Traceback|^\w+Error\b")
 
 
@@ -56,13 +56,12 @@ class Snapshot:
 def snapshot(engine: Engine, run_id: int) -> Snapshot:
     """How far a run's crawl is, from the store."""
     with session_scope(engine) as session:
-        counts = dict(session.execute(select(SiteCrawl.status, func.count()).where(SiteCrawl.run_id == run_id)
-                                      .group_by(SiteCrawl.status)).all())
+        counts = status_counts(session, run_id)
         pages = session.scalar(select(func.count(Page.id)).join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
                                .where(SiteCrawl.run_id == run_id)) or 0
     total = sum(counts.values())
     settled = total - sum(counts.get(s, 0) for s in UNSETTLED)
-    return Snapshot(total, settled, int(pages), sum(counts.get(s, 0) for s in FAILED))
+    return Snapshot(total, settled, int(pages), sum(counts.get(s, 0) for s in NOT_READ))
 
 
 class LogTail:

@@ -2,7 +2,7 @@
 
 A review is tied to a hash of the evidence it judged (the signals of the kinds its criterion's check reads);
 when a later crawl changes that evidence, the audit treats the review as stale and asks for it again (see
-store.evidence.load_run_evidence).
+audit.storage.load_reviews).
 """
 from __future__ import annotations
 

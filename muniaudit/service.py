@@ -1,32 +1,41 @@
-"""Application services the CLI and the demo share: crawl, audit, export, report.
+"""Application services the CLI, the demo, the national web and the benchmarks share: choose what to crawl,
+crawl, audit, export, report, and the monthly run that chains them. Orchestration is written here once; callers
+only say how to launch the crawl (child process with a progress bar, in this process, Scrapyd) and print.
 
-Each step opens its own transactions, so a failure leaves earlier runs and results untouched.
+Each step opens its own transactions, so a failure leaves earlier runs and results untouched. Input problems are
+`UserError`s (muniaudit.exits), which Click prints as one Spanish line with exit code 2.
 """
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, select
 
 from audit.describe import PERSON_DECIDES, WHO_WORDS, describe_check, partial_words, who_decides
+from audit.storage import load_run_evidence, save_audits
 from muniaudit import __version__
+from muniaudit.exits import UserError
 from store.db import make_engine, session_scope
 from store.documents import build_document
-from store.evidence import latest_run_id, load_run_evidence, save_audits, site_crawls
+from store.evidence import latest_run_id, site_crawls
 from store.migrate import upgrade
 from store.models import CrawlRun, Municipality
+from store.status import UNSETTLED, RunStatus
+
+if TYPE_CHECKING:
+    from crawler.runner import CrawlOptions
 
 RUBRICS_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 DEFAULT_RUBRIC = "aidh-2016"
 AUDIT_BATCH = 500          # sites loaded, scored and written per round trip
 
 
-class UserError(Exception):
-    """A problem with the user's input, reported as one line without a traceback."""
 
 
 def open_store(db_url: str | None) -> Engine:
@@ -82,14 +91,113 @@ def resolve_run(engine: Engine, run_id: int | None) -> int:
     return latest
 
 
+# -- what to crawl -------------------------------------------------------------------------------------------
+
+def check_state(engine: Engine, state: str | None) -> None:
+    """An unknown --state is an input error (exit 2), never an empty answer."""
+    from muniaudit.registry import known_states
+
+    with session_scope(engine) as session:
+        if state is not None and not known_states(session, state):
+            raise UserError(f"--state {state}: estado desconocido (use la clave de 2 dígitos, el nombre o la "
+                            "abreviatura, p. ej. 14, Jalisco o Jal.)")
+
+
+def enabled_with_url(engine: Engine, state: str | None = None) -> list[str]:
+    """INEGI keys of the enabled municipalities that have a website (of one state, if given)."""
+    from muniaudit.registry import list_municipalities
+
+    with session_scope(engine) as session:
+        keys = [m.cvegeo for m in list_municipalities(session, state=state, has_url=True, enabled=True)]
+    if not keys:
+        where = f" en el estado {state}" if state else ""
+        raise UserError(f"ningún municipio habilitado{where} tiene sitio web: importe un CSV con "
+                        "`muniaudit municipalities import`")
+    return keys
+
+
+def check_keys(engine: Engine, cvegeos: list[str]) -> None:
+    """Unknown INEGI keys are input errors (exit 2), before anything is written."""
+    with session_scope(engine) as session:
+        for key in cvegeos:
+            if session.get(Municipality, key) is None:
+                raise UserError(f"--cvegeo {key}: clave INEGI desconocida")
+
+
+def crawl_targets(engine: Engine, cvegeos: list[str], state: str | None = None, allow_private: bool = False,
+                  resume_run: int | None = None) -> list[str]:
+    """The checks before a crawl writes anything, and the keys to crawl: those given, else the enabled ones with
+    a website (of `state`). Unknown states, runs to resume and keys are input errors; private addresses are
+    refused unless allowed."""
+    from crawler.addresses import private_address_reason
+
+    check_state(engine, state)
+    keys = list(cvegeos) or (enabled_with_url(engine, state) if state is not None else [])
+    if resume_run is not None:
+        try:
+            resolve_run(engine, resume_run)
+        except UserError as exc:
+            raise UserError(f"--resume {resume_run}: {exc}") from None
+    check_keys(engine, keys)
+    keys = keys or enabled_with_url(engine)
+    if not allow_private:
+        with session_scope(engine) as session:
+            for key in keys:
+                muni = session.get(Municipality, key)
+                reason = muni.url and private_address_reason(muni.url)
+                if reason:
+                    raise UserError(f"{key} ({muni.url}): {reason}; use --allow-private sólo para sitios de "
+                                    "prueba locales")
+    return keys
+
+
+# -- crawl ----------------------------------------------------------------------------------------------------
+
+Launch = Callable[[int, "CrawlOptions"], int]    # (run id, options) -> exit code of the crawl
+
+
+@dataclass
+class CrawlOutcome:
+    run_id: int
+    returncode: int           # of the crawl process (0 when crawled in this process or by Scrapyd)
+    browser: dict             # crawler.runner.browser_status: could JavaScript-only pages be rendered?
+    seconds: float            # wall time of the crawl itself
+
+
+def crawl(db_url: str | None, cvegeos: list[str], options: CrawlOptions, *, label: str = "",
+          resume_run: int | None = None, launch: Launch | None = None,
+          on_start: Callable[[int, dict], None] | None = None) -> CrawlOutcome:
+    """Create a run over `cvegeos` (or resume `resume_run`), record whether a browser is available, and crawl it.
+
+    `launch` runs the crawl (default: a child process, crawler.runner.crawl_in_subprocess); `on_start` hears the
+    run id and the browser status before the crawl starts (the CLI prints them). `options.db_url` is set to
+    `db_url`, so the crawl writes into the store the run was created in."""
+    from crawler.runner import browser_status, crawl_in_subprocess, new_run, record_run_settings
+
+    options.db_url = db_url
+    run_id = resume_run if resume_run is not None else new_run(db_url, cvegeos, label)
+    browser = browser_status(options)
+    record_run_settings(db_url, run_id, browser=browser)
+    if on_start is not None:
+        on_start(run_id, browser)
+    started = time.perf_counter()
+    returncode = (launch or crawl_in_subprocess)(run_id, options)
+    return CrawlOutcome(run_id, returncode, browser, time.perf_counter() - started)
+
+
+def crawl_here(run_id: int, options: CrawlOptions) -> int:
+    """A `launch` that crawls in this process (once per process: Twisted's reactor cannot restart)."""
+    from crawler.runner import crawl_in_process
+
+    crawl_in_process(run_id, options)
+    return 0
+
+
 @dataclass
 class AuditSummary:
     run_id: int
     audited: int
     by_status: dict[str, int]
-
-
-UNSETTLED = ("pending", "running")   # sites the crawl has not finished: never scored (never shown as 0)
 
 
 def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
@@ -101,7 +209,7 @@ def audit_run(engine: Engine, run_id: int, rubric) -> AuditSummary:
     by_status: dict[str, int] = {}
     reads = criterion_reads(rubric)     # a review goes stale only when what its criterion reads changed
     with session_scope(engine) as session:
-        sites = [s for s in site_crawls(session, run_id) if s.status not in UNSETTLED]
+        sites = [s for s in site_crawls(session, run_id) if s.status not in UNSETTLED]  # never scored: never a 0
         for i in range(0, len(sites), AUDIT_BATCH):
             batch = sites[i:i + AUDIT_BATCH]
             results = [score(rubric, ev, code_version=__version__)
@@ -185,6 +293,51 @@ def render_reports(engine: Engine, run_id: int, rubric, out_dir: Path, lang: str
 
     publish(out_dir, build)
     return out_dir / "index.html"
+
+
+# -- the monthly run --------------------------------------------------------------------------------------------
+
+@dataclass
+class MonthlyOutcome:
+    run_id: int
+    summary: object                    # muniaudit.monthly.RunSummary
+    index: Path | None                 # the published index.html; None when nothing was published
+    reused: bool = False               # the label's run had finished: re-audited and re-published, not crawled
+    crawl: CrawlOutcome | None = None
+
+
+def monthly_run(engine: Engine, db_url: str | None, rubric, out_dir: Path, options: CrawlOptions, *,
+                cvegeos: Sequence[str] = (), state: str | None = None, label: str = "",
+                resume_run: int | None = None, force: bool = False, partial: bool = False,
+                base_url: str = "", organization: str = "", launch: Launch | None = None,
+                on_start: Callable[[int, dict], None] | None = None,
+                on_reuse: Callable[[str, int], None] | None = None) -> MonthlyOutcome:
+    """The monthly job: one run per label, resumed or reused when the label already has one; crawl, audit,
+    health summary, and a publication when the crawl finished (or `partial` was asked for). The caller holds the
+    writer lock (store.lock) around it."""
+    from muniaudit import monthly
+
+    label = label or monthly.default_label()
+    with session_scope(engine) as session:
+        existing = monthly.find_run(session, label) if resume_run is None else None
+        existing_id, finished = (existing.id, existing.status == RunStatus.FINISHED) if existing else (None, False)
+    outcome = None
+    if existing_id is not None and finished and not force:
+        run_id = existing_id
+        if on_reuse is not None:
+            on_reuse(label, run_id)
+    else:
+        resume = resume_run if resume_run is not None else (existing_id if not force else None)
+        keys = crawl_targets(engine, list(cvegeos), state, options.allow_private, resume)
+        outcome = crawl(db_url, keys, options, label=label, resume_run=resume, launch=launch, on_start=on_start)
+        run_id = outcome.run_id
+    audit_run(engine, run_id, rubric)
+    summary = monthly.summarise(engine, run_id)
+    index = None
+    if summary.complete or partial:
+        index = render_reports(engine, run_id, rubric, out_dir, partial=not summary.complete, base_url=base_url,
+                               organization=organization)
+    return MonthlyOutcome(run_id, summary, index, reused=outcome is None, crawl=outcome)
 
 
 def _rule_fields(criterion, lang: str) -> dict:

@@ -6,10 +6,12 @@ import math
 from collections.abc import Iterable
 from statistics import median
 
+from store.status import NOT_AUDITABLE
+
 MET, PARTIAL, PENDING, NOT_MET = "pass", "partial", "pending", "fail"
 # Score statuses of municipalities whose site could not be assessed (reports.render.UNAVAILABLE): the audit still
 # lists their criteria (as "error"), but they are not "pending" points of an assessed site.
-NOT_ASSESSED = frozenset({"unreachable", "blocked", "no_url", "not_audited"})
+NOT_ASSESSED = frozenset({*NOT_AUDITABLE, "not_audited"})
 
 
 def nice_ticks(top: int, most: int = 5) -> list[int]:

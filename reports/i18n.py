@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from audit.wording import PLACEMENT_ES, ROLE_ES
 from store.kinds import KINDS
+from store.vocabulary import PLACEMENT_ES, ROLE_ES
 
 LANGUAGES = ("es", "en")
 
@@ -22,14 +22,14 @@ CRAWL_STATUS = {"ok": "Completo", "partial": "Parcial", "unreachable": "Sitio no
 MODE = {"auto": "Automático", "assisted": "Asistido", "manual": "Manual", "informative": "Informativo"}
 SIGNAL_KIND = {kind.name: kind.title_es for kind in KINDS}    # short labels from store.kinds
 
-PLACEMENT = PLACEMENT_ES       # link placement region -> words (audit.wording: one set of words for reasons and pages)
+PLACEMENT = PLACEMENT_ES       # link placement region -> words (store.vocabulary: one set of words for reasons and pages)
 PAGE_ROLE = ROLE_ES
 
 EN: dict[str, str] = {
     "Publicación parcial.": "Partial publication.",
     "El rastreo de esta corrida no terminó: {n} municipios no se revisaron y se muestran como no revisados, no con 0.":
         "This run's crawl did not finish: {n} municipalities were not checked and are shown as not checked, not as 0.",
-    # link placement and page roles (audit.wording)
+    # link placement and page roles (store.vocabulary)
     "enlace en el menú principal": "link in the main menu", "enlace en la cabecera": "link in the header",
     "enlace en el pie de página": "link in the footer", "enlace en la barra lateral": "link in the sidebar",
     "enlace en un bloque propio del sitio": "link in one of the site's own blocks",

@@ -20,6 +20,7 @@ from reports import archive as archived_copies
 from reports import charts, exports, geo, i18n, uncertainty
 from reports import citation as citations
 from reports.pdf import ChromiumNotFound, render_pdf  # noqa: F401  (re-exported)
+from store.status import NOT_AUDITABLE
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -35,7 +36,7 @@ GROUPS = [("fix", ("fail", "partial"), "Por mejorar"), ("pass", ("pass",), "Cump
           ("na", ("not_applicable",), "No aplica"),
           ("review", ("needs_review", "error"), "Pendientes de revisión humana o no verificables"),
           ("info", ("informative",), "Informativos (no suman puntos)")]
-UNAVAILABLE = {"unreachable", "blocked", "no_url", "not_audited"}
+UNAVAILABLE = {*NOT_AUDITABLE, "not_audited"}     # score statuses without a score (store.status)
 
 _CVEGEO = re.compile(r"^[0-9]{5}$")
 _STATE = re.compile(r"^[0-9]{2}$")

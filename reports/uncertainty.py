@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from store.status import CrawlStatus
+
 PENDING_STATUSES = ("needs_review", "error")
 HUMAN_MODES = ("manual", "assisted")
 
@@ -36,7 +38,7 @@ def crawl_gaps(m: dict, browser_available: bool | None = None) -> list[str]:
         gaps.append("no_browser" if no_browser else "not_rendered")
     if _int(crawl.get("pages_blocked")) > 0:
         gaps.append("blocked")
-    if crawl.get("status") == "partial":
+    if crawl.get("status") == CrawlStatus.PARTIAL:
         gaps.append("partial_crawl")
     return gaps
 

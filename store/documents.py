@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from muniaudit import __version__
 from store.models import Audit, CrawlRun, Municipality, Page, SignalRow, SiteCrawl
+from store.status import SETTLED, CrawlStatus
+from store.version import __version__
 
 CORE_SIGNAL_FIELDS = ("kind", "url", "found_on", "on_home", "snippet", "captured_at", "data")
 
@@ -140,7 +141,7 @@ def _iso(value: datetime | None) -> str | None:
 
 def _municipality_doc(muni: Municipality, site: SiteCrawl, audit: Audit | None, signals: list[SignalRow],
                       page_roles: dict[str, int] | None = None, pages: dict[str, _ReadPage] | None = None) -> dict:
-    crawl_status = site.status if site.status in ("ok", "partial", "unreachable", "blocked", "no_url") else "error"
+    crawl_status = site.status if site.status in SETTLED else CrawlStatus.ERROR.value
     doc = {
         "cvegeo": muni.cvegeo, "name": muni.name, "state": muni.state_name, "state_code": muni.state_code,
         "population": muni.population, "url": site.start_url or muni.url,

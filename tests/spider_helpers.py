@@ -18,8 +18,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.frontier import SiteState
 from crawler.items import PageItem, SiteDoneItem
-from crawler.sites import SiteSpec
 from crawler.spiders.portal import PortalSpider
+from store.runs import SiteSpec
 
 # in-process: extraction inline (no worker processes), no browser, no database
 IN_PROCESS = {"MUNIAUDIT_EXTRACT_WORKERS": 0, "MUNIAUDIT_RENDER": "never", "LOG_LEVEL": "WARNING"}

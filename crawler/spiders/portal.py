@@ -29,8 +29,8 @@ from crawler.frontier import FileProbe, Frontier, Limits, PageFetch, SiteState
 from crawler.items import SignalsItem, failed_page_item, page_item
 from crawler.pool import ExtractionPool, worker_count
 from crawler.scope import SiteScope
-from crawler.sites import parse_partition
 from crawler.startup import open_run
+from store.runs import parse_partition
 
 ERROR_STATUSES = list(range(400, 600))
 REQUEST_KINDS = {"parse_page": "html", "parse_file": "files", "parse_robots": "robots",

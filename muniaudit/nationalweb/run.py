@@ -2,8 +2,8 @@
 the audit against the ground truth. Shared by benchmarks/national_run.py and the integration test."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from functools import partial
 
 from sqlalchemy import func, select
 
@@ -30,31 +30,29 @@ class NationalCrawl:
 def crawl_national(web: NationalWeb, db_url: str, page_budget: int = 50, settings: dict | None = None,
                    timeout: float | None = None) -> NationalCrawl:
     """Point the registry at the web's URLs, create a run and crawl it in a child process."""
-    from crawler.runner import CrawlOptions, crawl_in_subprocess, new_run
-    from muniaudit.service import open_store
+    from crawler.runner import CrawlOptions, crawl_in_subprocess
+    from muniaudit.service import crawl, open_store
     from store.db import session_scope
     from store.models import CrawlRun, Municipality, Page, SiteCrawl
+    from store.runs import status_counts
 
     engine = open_store(db_url)
     with session_scope(engine) as session:
         for cvegeo, url in web.start_urls().items():
             session.get(Municipality, cvegeo).url = url
-    run_id = new_run(db_url, list(web.plans), label="national-web")
-    options = CrawlOptions(db_url=db_url, allow_private=True, page_budget=page_budget, render="never",
+    options = CrawlOptions(allow_private=True, page_budget=page_budget, render="never",
                            settings={**FAST_SETTINGS, **web.crawl_settings(), **(settings or {})})
-    started = time.perf_counter()
-    returncode = crawl_in_subprocess(run_id, options, timeout=timeout)
-    seconds = time.perf_counter() - started
+    outcome = crawl(db_url, list(web.plans), options, label="national-web",
+                    launch=partial(crawl_in_subprocess, timeout=timeout))
+    run_id = outcome.run_id
     with session_scope(engine) as session:
         pages = session.scalar(select(func.count(Page.id)).join(SiteCrawl, Page.site_crawl_id == SiteCrawl.id)
                                .where(SiteCrawl.run_id == run_id)) or 0
-        statuses: dict[str, int] = {}
-        for status in session.scalars(select(SiteCrawl.status).where(SiteCrawl.run_id == run_id)):
-            statuses[status] = statuses.get(status, 0) + 1
+        statuses = status_counts(session, run_id)
         crawls = (session.get(CrawlRun, run_id).stats or {}).get("crawls") or [{}]
         responses = int(crawls[-1].get("response_received_count", 0))
     engine.dispose()
-    return NationalCrawl(run_id, seconds, returncode, pages, responses, statuses)
+    return NationalCrawl(run_id, outcome.seconds, outcome.returncode, pages, responses, statuses)
 
 
 def audit_against_truth(web: NationalWeb, db_url: str, run_id: int, rubric: str = "aidh-2016") -> Accuracy:

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from benchmarks.crawl_speed import CORPUS_ENTRIES, serve_corpus
-from crawler.runner import CrawlOptions, crawl_sites
+from benchmarks.scratch import crawl_sites
+from crawler.runner import CrawlOptions
 from tests.conftest import ROOT
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}

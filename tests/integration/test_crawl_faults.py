@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.runner import CrawlOptions, crawl_sites
+from benchmarks.scratch import crawl_sites
+from crawler.runner import CrawlOptions
 from muniaudit.sampleweb.faults import serve_fault_web
 from muniaudit.sampleweb.server import Site, serve_sample_web
 

@@ -11,7 +11,8 @@ import threading
 import zlib
 from pathlib import Path
 
-from crawler.runner import CrawlOptions, crawl_sites
+from benchmarks.scratch import crawl_sites
+from crawler.runner import CrawlOptions
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
 from test_extract_fuzz import PAGES, mutate  # noqa: E402

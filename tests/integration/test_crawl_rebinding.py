@@ -1,5 +1,6 @@
 """The address guard holds at connection time: the resolver Scrapy connects with refuses private answers."""
-from crawler.runner import CrawlOptions, crawl_sites
+from benchmarks.scratch import crawl_sites
+from crawler.runner import CrawlOptions
 from muniaudit.sampleweb.server import serve_sample_web
 
 

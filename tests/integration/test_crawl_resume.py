@@ -5,12 +5,12 @@ import pytest
 from sqlalchemy import select
 
 from crawler.runner import CrawlOptions, crawl_in_subprocess, new_run
-from crawler.sites import now
 from muniaudit.registry import seed_registry
 from muniaudit.sampleweb.server import serve_sample_web
 from store.db import make_engine, session_scope
 from store.migrate import upgrade
 from store.models import CrawlRun, Municipality, Page, SiteCrawl
+from store.runs import now
 
 pytestmark = pytest.mark.slow
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}

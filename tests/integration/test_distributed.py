@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from crawler.runner import CrawlOptions, new_run
-from crawler.sites import finish_run, in_partition
 from muniaudit import distributed, service
 from muniaudit.sampleweb.server import serve_sample_web
 from store.db import session_scope
 from store.models import CrawlRun, Municipality, Page, SiteCrawl
+from store.runs import finish_run, in_partition
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 SITES = {"14097": "strong", "14120": "social_only", "14039": "legal_only", "14098": "small_town", "14002": "js_only"}

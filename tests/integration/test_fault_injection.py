@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from crawler.runner import CrawlOptions, crawl_sites
+from benchmarks.scratch import crawl_sites
+from crawler.runner import CrawlOptions
 from muniaudit.sampleweb.server import serve_sample_web
 
 FAST = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "LOG_LEVEL": "WARNING"}

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crawler.sites import create_run, finish_run, pending_sites
 from muniaudit import monthly, service
 from store.db import session_scope
 from store.lock import Locked, writer_lock
 from store.models import Municipality, SignalRow, SiteCrawl
+from store.runs import create_run, finish_run, pending_sites
 from tests.conftest import ROOT
 
 

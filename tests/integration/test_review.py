@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from crawler.sites import create_run, pending_sites
 from muniaudit import service
 from muniaudit.review import import_reviews, review_rows, write_batches
 from store.db import session_scope
 from store.models import Audit, Municipality, SignalRow, SiteCrawl
+from store.runs import create_run, pending_sites
 
 
 def _crawled_site(engine, signals: list[tuple[str, str, dict]]) -> int:

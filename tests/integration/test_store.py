@@ -7,13 +7,14 @@ import pytest
 from sqlalchemy import func, inspect, select
 
 from audit.result import AuditResult, CategoryResult, CriterionResult, EvidenceRef
-from crawler.sites import create_run, pending_sites
+from audit.storage import load_evidence, save_audit
 from muniaudit.registry import import_csv
 from muniaudit.service import open_store
 from store.db import make_engine, session_scope
-from store.evidence import load_evidence, save_audit, site_crawls
+from store.evidence import site_crawls
 from store.migrate import upgrade
 from store.models import Audit, Municipality, Page, SignalRow, SiteCrawl
+from store.runs import create_run, pending_sites
 
 
 def test_migrations_create_every_table_and_are_idempotent(db_url):

@@ -1,7 +1,7 @@
 import pytest
 
+from crawler.addresses import is_forbidden_ip, private_address_reason
 from crawler.faults import failure_kind
-from muniaudit.urls import is_forbidden_ip, private_address_reason
 
 
 @pytest.mark.parametrize("ip", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.4", "169.254.169.254", "::1",

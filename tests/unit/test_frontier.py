@@ -22,7 +22,7 @@ from crawler.frontier import (
     take_sitemap,
 )
 from crawler.scope import SiteScope
-from crawler.sites import SiteSpec
+from store.runs import SiteSpec
 
 HOME = "http://municipio.gob.mx/"
 

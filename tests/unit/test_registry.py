@@ -58,7 +58,7 @@ def test_urls_that_would_not_round_trip_are_refused_not_rewritten(raw):
 
 
 def test_ipv6_literals_keep_their_brackets_and_meet_the_address_guard():
-    from muniaudit.urls import private_address_reason
+    from crawler.addresses import private_address_reason
 
     url = normalise_site_url("http://[::1]:8080/inicio")
     assert url == "http://[::1]:8080/inicio"

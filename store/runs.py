@@ -1,15 +1,15 @@
-"""Store access for the crawl: create a run, list the sites still to crawl, reset interrupted ones."""
+"""Run and site queries: create a run, list the sites still to crawl (resetting interrupted ones), count
+sites by status, close a run. The crawler, the app and the benchmarks call them; they hold no crawling logic."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from store.models import CrawlRun, Municipality, Page, SignalRow, SiteCrawl
-
-DONE_STATUSES = ("ok", "partial", "unreachable", "blocked", "no_url")
+from store.status import SETTLED, CrawlStatus, RunStatus
 
 
 @dataclass(frozen=True)
@@ -32,11 +32,11 @@ def create_run(session: Session, cvegeos: list[str] | None, label: str = "", set
     query = select(Municipality).where(Municipality.enabled.is_(True))
     if cvegeos:
         query = select(Municipality).where(Municipality.cvegeo.in_(cvegeos))
-    run = CrawlRun(label=label, started_at=now(), status="running", settings=settings or {}, stats={})
+    run = CrawlRun(label=label, started_at=now(), status=RunStatus.RUNNING, settings=settings or {}, stats={})
     session.add(run)
     session.flush()
     for muni in session.scalars(query.order_by(Municipality.cvegeo)):
-        status = "pending" if muni.url else "no_url"
+        status = CrawlStatus.PENDING if muni.url else CrawlStatus.NO_URL
         session.add(SiteCrawl(run_id=run.id, cvegeo=muni.cvegeo, start_url=muni.url, status=status,
                               finished_at=None if muni.url else now(), facts={}))
     return run.id
@@ -62,7 +62,7 @@ def pending_sites(session: Session, run_id: int, partition: tuple[int, int] | No
     """Sites of the run (or of one partition of it) not finished yet. Evidence half-written by an interrupted
     crawl is discarded first, so a resumed site is crawled again from its home page and nothing is duplicated."""
     rows = [r for r in session.scalars(select(SiteCrawl).where(SiteCrawl.run_id == run_id,
-                                                               SiteCrawl.status.not_in(DONE_STATUSES)))
+                                                               SiteCrawl.status.not_in(SETTLED)))
             if in_partition(r.cvegeo, partition)]
     ids = [r.id for r in rows]
     if ids:
@@ -71,7 +71,7 @@ def pending_sites(session: Session, run_id: int, partition: tuple[int, int] | No
     specs = []
     for row in rows:
         muni = session.get(Municipality, row.cvegeo)
-        row.status, row.started_at = "running", now()
+        row.status, row.started_at = CrawlStatus.RUNNING, now()
         specs.append(SiteSpec(row.id, row.cvegeo, row.start_url or muni.url, tuple(muni.extra_urls or ()),
                               muni.name, muni.state_name, tuple(_account_urls(muni.known_accounts))))
     return specs
@@ -87,15 +87,21 @@ def _account_urls(accounts) -> list[str]:
     return out
 
 
+def status_counts(session: Session, run_id: int) -> dict[str, int]:
+    """How many sites of a run have each status (one GROUP BY): the one count the crawl, the progress bar, the
+    monthly summary and `muniaudit status` share. Keys are the stored strings, sorted."""
+    rows = session.execute(select(SiteCrawl.status, func.count()).where(SiteCrawl.run_id == run_id)
+                           .group_by(SiteCrawl.status).order_by(SiteCrawl.status))
+    return {str(status): int(n) for status, n in rows}
+
+
 def finish_run(session: Session, run_id: int) -> dict:
     """Close the run when every site is settled; returns counts by site status."""
     run = session.get(CrawlRun, run_id)
-    counts: dict[str, int] = {}
-    for status in session.scalars(select(SiteCrawl.status).where(SiteCrawl.run_id == run_id)):
-        counts[status] = counts.get(status, 0) + 1
-    if all(s in DONE_STATUSES for s in counts):
-        run.status, run.finished_at = "finished", now()
+    counts = status_counts(session, run_id)
+    if all(s in SETTLED for s in counts):
+        run.status, run.finished_at = RunStatus.FINISHED, now()
     else:
-        run.status = "interrupted"
+        run.status = RunStatus.INTERRUPTED
     run.stats = {**(run.stats or {}), "sites": counts}
     return counts

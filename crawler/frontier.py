@@ -22,6 +22,7 @@ from crawler.extract.types import PageContext
 from crawler.items import SiteDoneItem
 from crawler.scope import SiteScope
 from store.runs import SiteSpec
+from store.status import CrawlStatus
 
 LIST_CAP = 50                                   # bounded lists in site facts
 SEED_REGION = "seed"                            # the placement given to extra seed URLs (platforms, sitemaps...)
@@ -292,7 +293,7 @@ def take_sitemap(state: SiteState, max_files: int) -> bool:
 
 def invalid_site_item(spec: SiteSpec, exc: Exception) -> SiteDoneItem:
     """The outcome of a site whose registered address cannot be requested at all."""
-    return SiteDoneItem(spec.site_crawl_id, "unreachable", 0, 0, 0, f"invalid_url: {exc}"[:300],
+    return SiteDoneItem(spec.site_crawl_id, CrawlStatus.UNREACHABLE, 0, 0, 0, f"invalid_url: {exc}"[:300],
                         {"faults": {"invalid_url": 1}, "skipped": {}, "home_url": None})
 
 
@@ -302,13 +303,17 @@ def stop_reason(state: SiteState) -> str:
     return "budget" if state.frontier else "no_candidates"
 
 
-def site_status(state: SiteState) -> str:
+# The home page's outcome (crawler.faults.home_outcome, note_failure) -> the site's status.
+HOME_OUTCOME_STATUS = {"ok": CrawlStatus.OK, "blocked": CrawlStatus.BLOCKED, "robots": CrawlStatus.BLOCKED}
+
+
+def site_status(state: SiteState) -> CrawlStatus:
     """ok | partial | unreachable | blocked: the home page decides whether the site was seen at all; a site
     seen with pages left unseen (needing render, blocked, timeouts, server errors) is partial."""
-    status = {"ok": "ok", "blocked": "blocked", "robots": "blocked"}.get(state.home_outcome or "", "unreachable")
-    if status == "ok" and (state.needing_render or state.faults.get("blocked")
-                           or any(k.startswith(("timeout", "http_5", "connection")) for k in state.faults)):
-        status = "partial"
+    status = HOME_OUTCOME_STATUS.get(state.home_outcome or "", CrawlStatus.UNREACHABLE)
+    if status == CrawlStatus.OK and (state.needing_render or state.faults.get("blocked")
+                                     or any(k.startswith(("timeout", "http_5", "connection")) for k in state.faults)):
+        status = CrawlStatus.PARTIAL
     return status
 
 

@@ -32,8 +32,12 @@ WHO_WORDS = {
                "en": "Automatic; a person decides when the crawler could not confirm what it found"},
     "proposes": {"es": "La máquina propone; una persona confirma",
                  "en": "The machine proposes; a person confirms"},
-    "no_probe": {"es": "Automático sólo si un sondeo registró la actividad; si no, lo decide una persona",
-                 "en": "Automatic only when a probe recorded the activity; otherwise a person decides"},
+    # muniaudit ships no activity probe (CHANGELOG: audit/probes.py removed): a person decides unless an operator's
+    # own probe records the accounts' activity in the evidence facts.
+    "no_probe": {"es": "Lo decide una persona (muniaudit no incluye un sondeo de actividad de las cuentas; si uno "
+                       "la registra, se decide automáticamente)",
+                 "en": "A person decides (muniaudit ships no probe of the accounts' activity; when one records it, "
+                       "it is decided automatically)"},
     "always": {"es": "Lo decide una persona", "en": "A person decides"},
     "manual": {"es": "Lo decide una persona", "en": "A person decides"},
     "assisted": {"es": "La máquina propone; una persona confirma", "en": "The machine proposes; a person confirms"},

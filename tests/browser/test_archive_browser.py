@@ -16,7 +16,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from reports import archive, sample
-from reports.pdf import CHROMIUM, CHROMIUM_ARGS
+from reports.pdf import CHROMIUM
 from reports.render import render_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -100,14 +100,6 @@ def sites(tmp_path_factory):
     yield {"root": root, "url": f"http://127.0.0.1:{server.server_port}", "requested": handler.requested}
     server.shutdown()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def _open(browser, url: str, width: int = 1280):

@@ -11,7 +11,7 @@ import pytest
 from audit.loader import builtin_rubric_path, load_rubric
 from muniaudit.service import rubric_for_report
 from reports import sample
-from reports.pdf import CHROMIUM, CHROMIUM_ARGS, render_pdf
+from reports.pdf import CHROMIUM, render_pdf
 from reports.render import render_comparison, render_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow,
@@ -50,14 +50,6 @@ def sites(tmp_path_factory):
     yield {"doc": doc, "big": runs[-1], "root": root, "url": f"http://127.0.0.1:{server.server_port}"}
     server.shutdown()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 def open_page(browser, url: str, width: int):

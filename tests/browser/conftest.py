@@ -1,4 +1,7 @@
-"""One headless system Chromium for every browser test of the session (launching it costs about a second)."""
+"""The headless system Chromium of the browser tests: one per test module.
+
+Not one per session: Playwright's sync API keeps an asyncio loop running in the main thread while it is open, and
+every later test that calls asyncio.run (the in-process spider tests) would fail."""
 from __future__ import annotations
 
 import pytest
@@ -6,7 +9,7 @@ import pytest
 from reports.pdf import CHROMIUM, CHROMIUM_ARGS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.is_file():
         pytest.skip(f"needs the system Chromium at {CHROMIUM}")

@@ -1,10 +1,12 @@
 """Browser rendering (scrapy-playwright with the system Chromium): when it is on, how the browser is set up,
 what it may fetch, and the screenshot kept beside a rendered page. The per-site render budget is a frontier
-decision (crawler.frontier.render_allowed)."""
+decision (crawler.frontier.take_render); take_render_meta asks it."""
 from __future__ import annotations
 
 import asyncio
 import os
+
+from crawler import frontier
 
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
@@ -60,8 +62,6 @@ def render_meta(settings) -> dict:
 def take_render_meta(state, url: str, settings) -> dict | None:
     """Request meta to render this page of the site in the browser, or None when rendering is off or the site's
     render budget (pages, seconds) is spent (crawler.frontier.take_render counts the render taken)."""
-    from crawler import frontier
-
     if frontier.take_render(state, url, render_enabled(settings), settings.getint("MUNIAUDIT_RENDER_BUDGET"),
                             settings.getfloat("MUNIAUDIT_RENDER_SECONDS")):
         return render_meta(settings)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from html import escape
 from pathlib import Path
 
 from reports.citation import RUNS_FOLDER, run_slug
+from reports.render import render_forward, render_run_index
 
 RUN_MANIFEST = "run.json"      # in each run's folder: which run it is (id, label, rubric, generated_at)
 
@@ -72,47 +72,16 @@ def snapshot_run(staging: Path, this_run: str, manifest: dict) -> Path:
         else:
             _link_or_copy(str(entry), str(target / entry.name))
     (target / RUN_MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    _write_forward(target / RUNS_FOLDER / "index.html", "../../index.html")
+    # the run's pages are the latest report's files, so their footer link to corridas/index.html stays inside the
+    # run's folder: a forwarding page there sends the reader on to the real list
+    render_forward(target, f"{RUNS_FOLDER}/index.html", "../../index.html", manifest.get("lang") or "es")
     return target
-
-
-def _write_forward(path: Path, href: str) -> None:
-    """The pages of a run's folder are the same files as the latest report's (hard links), so their footer link
-    to corridas/index.html points inside the run's folder: this page sends the reader on to the real list."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f'<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={href}">'
-                    f'<title>corridas</title></head><body><p><a href="{href}">corridas / runs</a></p></body></html>',
-                    encoding="utf-8")
-
-
-_LISTING = {"es": ("Corridas publicadas", "Cada corrida conserva su dirección; la más reciente está en",
-                   "el inicio del reporte", "Corrida", "Rúbrica", "Publicada"),
-            "en": ("Published runs", "Each run keeps its address; the latest is at", "the report's start page",
-                   "Run", "Rubric", "Published")}
 
 
 def write_run_index(staging: Path, lang: str = "es") -> Path:
     """corridas/index.html: every run folder of the publication, newest first, from their run.json."""
     folder = staging / RUNS_FOLDER
-    runs = []
-    for entry in folder.iterdir() if folder.is_dir() else ():
-        if entry.is_dir() and not entry.name.startswith("."):
-            runs.append((entry.name, _manifest(entry)))
+    runs = [(entry.name, _manifest(entry)) for entry in (folder.iterdir() if folder.is_dir() else ())
+            if entry.is_dir() and not entry.name.startswith(".")]
     runs.sort(key=lambda r: (str(r[1].get("generated_at") or ""), r[0]), reverse=True)
-    title, lead, start, run_h, rubric_h, when_h = _LISTING.get(lang, _LISTING["es"])
-    rows = "".join(
-        f'<tr><td><a href="{escape(name)}/index.html">{escape(str(m.get("label") or name))}</a>'
-        f' <span class="muted">(#{escape(str(m.get("id", "—")))})</span></td>'
-        f'<td>{escape(str((m.get("rubric") or {}).get("id", "")))} {escape(str((m.get("rubric") or {}).get("version", "")))}</td>'
-        f'<td>{escape(str(m.get("generated_at") or "")[:10])}</td></tr>' for name, m in runs)
-    page = (f'<!DOCTYPE html><html lang="{escape(lang)}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{escape(title)}</title><link rel="stylesheet" href="../static/muniaudit.css"></head>'
-            f'<body><main><h1>{escape(title)}</h1><p>{escape(lead)} <a href="../index.html">{escape(start)}</a>.</p>'
-            f'<div class="table-scroll"><table><thead><tr><th scope="col">{escape(run_h)}</th>'
-            f'<th scope="col">{escape(rubric_h)}</th><th scope="col">{escape(when_h)}</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table></div></main></body></html>')
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return render_run_index(staging, runs, lang)

@@ -27,6 +27,8 @@ import nh3
 from markupsafe import Markup, escape
 from w3lib.encoding import html_to_unicode
 
+from reports.urls import safe_href
+
 TEMPLATES = Path(__file__).with_name("templates")
 VIEW_FOLDER = "archivo"
 # decoded bytes read from a record: above the crawler's DOWNLOAD_MAXSIZE (5 MiB), so a page is read whole; a
@@ -190,7 +192,7 @@ def write_views(municipalities: Iterable[dict], out_dir: Path, archive: WarcArch
         verified = hashlib.sha256(copy.body).hexdigest() == sha
         page = _template().render(
             _=translate, lang=lang, csp=CSP, url=copy.url or e.get("found_on") or e.get("url") or "",
-            safe_url=_http_url(copy.url or e.get("found_on") or ""), when=fmt_moment(e.get("fetched_at") or copy.date,
+            safe_url=safe_href(copy.url or e.get("found_on") or ""), when=fmt_moment(e.get("fetched_at") or copy.date,
                                                                                      lang),
             sha256=sha, verified=verified, truncated=copy.truncated, size=len(copy.body), warc=ref.get("warc", ""),
             record_id=ref.get("record_id", ""), title=page_title(text), screenshot=f"{sha}.png" if shot else None,
@@ -198,10 +200,6 @@ def write_views(municipalities: Iterable[dict], out_dir: Path, archive: WarcArch
         (folder / f"{sha}.html").write_text(page, encoding="utf-8")
         written[sha] = {"href": f"{VIEW_FOLDER}/{sha}.html", "screenshot": f"{VIEW_FOLDER}/{sha}.png" if shot else None}
     return written
-
-
-def _http_url(url: str) -> str | None:
-    return url if url.lower().startswith(("http://", "https://")) and not re.search(r"[\x00-\x20\x7f]", url) else None
 
 
 def archive_note(e: dict, archived: dict, root: str, translate, lang: str = "es") -> Markup:

@@ -9,9 +9,9 @@ from statistics import median
 from store.status import NOT_AUDITABLE
 
 MET, PARTIAL, PENDING, NOT_MET = "pass", "partial", "pending", "fail"
-# Score statuses of municipalities whose site could not be assessed (reports.render.UNAVAILABLE): the audit still
+# Score statuses of municipalities whose site could not be assessed (no score; the report says why): the audit still
 # lists their criteria (as "error"), but they are not "pending" points of an assessed site.
-NOT_ASSESSED = frozenset({*NOT_AUDITABLE, "not_audited"})
+UNAVAILABLE = frozenset({*NOT_AUDITABLE, "not_audited"})
 
 
 def nice_ticks(top: int, most: int = 5) -> list[int]:
@@ -55,7 +55,7 @@ def criterion_shares(munis: Iterable[dict], order: list[tuple[str, str]]) -> lis
     the audit lists as errors) do not count."""
     counts: dict[str, dict[str, int]] = {cid: {MET: 0, PARTIAL: 0, PENDING: 0, NOT_MET: 0} for cid, _ in order}
     for m in munis:
-        if m.get("score") is None or m.get("score_status") in NOT_ASSESSED:
+        if m.get("score") is None or m.get("score_status") in UNAVAILABLE:
             continue
         for c in m.get("criteria") or []:
             bucket = counts.get(c.get("id"))

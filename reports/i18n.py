@@ -290,6 +290,8 @@ EN: dict[str, str] = {
     "Vista estática: se quitaron los scripts, estilos, formularios e imágenes de la página original.":
         "Static view: the original page's scripts, styles, forms and images were removed.",
     "Corridas publicadas (cada una en su dirección estable)": "Published runs (each at its stable address)",
+    "Corridas publicadas": "Published runs", "Publicada": "Published", "el inicio del reporte": "the report's start page",
+    "Cada corrida conserva su dirección; la más reciente está en": "Each run keeps its address; the latest is at",
     "Cómo citar": "How to cite", "Autor": "Author", "Rúbrica": "Rubric",
     "Fecha de los datos": "Date of the data", "Dirección estable": "Stable address",
     "la de la publicación más reciente: cambia con la próxima corrida":

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from reports import archive as archived_copies
 from reports import charts, exports, geo, i18n, uncertainty
 from reports import citation as citations
 from reports.pdf import ChromiumNotFound, render_pdf  # noqa: F401  (re-exported)
-from store.status import NOT_AUDITABLE
+from reports.urls import safe_href
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -36,31 +36,13 @@ GROUPS = [("fix", ("fail", "partial"), "Por mejorar"), ("pass", ("pass",), "Cump
           ("na", ("not_applicable",), "No aplica"),
           ("review", ("needs_review", "error"), "Pendientes de revisión humana o no verificables"),
           ("info", ("informative",), "Informativos (no suman puntos)")]
-UNAVAILABLE = {*NOT_AUDITABLE, "not_audited"}     # score statuses without a score (store.status)
+UNAVAILABLE = charts.UNAVAILABLE     # score statuses without a score
 
 _CVEGEO = re.compile(r"^[0-9]{5}$")
 _STATE = re.compile(r"^[0-9]{2}$")
-_HTTP_URL = re.compile(r"^https?://[^\s/?#]+", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 
 # ---------------------------------------------------------------- small pure helpers (also used as filters)
-
-def safe_href(url: Any) -> str | None:
-    """The URL if it is safe to make clickable (http/https with a host), else None.
-
-    Anything with whitespace or control characters stays text: browsers strip them, so "java\tscript:" works."""
-    return _safe_href(url) if isinstance(url, str) else None
-
-
-@lru_cache(maxsize=65536)
-def _safe_href(url: str) -> str | None:
-    if not url[:8].lower().startswith(("http://", "https://")):
-        return None
-    if _CONTROL.search(url) or not _HTTP_URL.match(url):
-        return None
-    return url
-
 
 def ext_link(url: Any, text: Any = None) -> Markup:
     """A link for a crawled URL: clickable only when safe_href allows it, otherwise shown as inert text.
@@ -245,7 +227,8 @@ class _Writer:
         self.out_dir, self.lang = out_dir, lang
         env = _environment()
         self.templates = {name: env.get_template(f"{name}.html.j2")
-                          for name in ("index", "state", "municipality", "methodology", "dictionary", "compare")}
+                          for name in ("index", "state", "municipality", "methodology", "dictionary", "compare",
+                                       "runs", "forward")}
         self.common = {"lang": lang, "_": i18n.translator(lang), "_n": i18n.plural_translator(lang), **common}
 
     def write(self, template: str, rel_path: str, **ctx: Any) -> Path:
@@ -554,3 +537,23 @@ def render_comparison(document: dict, cvegeos: list[str], out_path: Path, lang: 
     browser = uncertainty.browser_available(document)
     return w.write("compare", out_path.name, munis=[_row(m, browser) for m in chosen], lines=lines,
                    cat_titles=cat_titles, full=chosen)
+
+
+def render_run_index(out_dir: Path, runs: list[tuple[str, dict]], lang: str = "es") -> Path:
+    """corridas/index.html: the published runs, as given (folder name, run.json manifest), newest first."""
+    rows = [{"folder": folder, "label": str(m.get("label") or folder), "id": m.get("id"),
+             "rubric_id": (m.get("rubric") or {}).get("id", ""), "rubric_version": (m.get("rubric") or {}).get("version", ""),
+             "published": m.get("generated_at")} for folder, m in runs]
+    newest = runs[0][1] if runs else {}
+    common = {"doc_meta": {"generated_at": newest.get("generated_at"), "rubric": newest.get("rubric") or {},
+                           "tool": {}, "publication": {}, "run": {}},
+              "archived": {}, "cite_conf": citations.CitationSettings(), "states": [], "rubric_changed": False,
+              "has_history": False}
+    (Path(out_dir) / citations.RUNS_FOLDER).mkdir(parents=True, exist_ok=True)
+    return _Writer(Path(out_dir), lang, common).write("runs", f"{citations.RUNS_FOLDER}/index.html", runs=rows)
+
+
+def render_forward(out_dir: Path, rel_path: str, href: str, lang: str = "es") -> Path:
+    """A one-line page at rel_path that sends the reader on to href (see forward.html.j2)."""
+    (Path(out_dir) / rel_path).parent.mkdir(parents=True, exist_ok=True)
+    return _Writer(Path(out_dir), lang, {}).write("forward", rel_path, href=href)

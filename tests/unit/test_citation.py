@@ -160,3 +160,17 @@ def test_the_footer_link_to_every_run_works_at_the_top_and_inside_each_run_folde
     # a report rendered without a citable folder has no such link (it would lead nowhere)
     render_site(doc, tmp_path / "suelto")
     assert not BeautifulSoup((tmp_path / "suelto/index.html").read_text(), "html.parser").select("footer .runs-link")
+
+
+def test_run_index_is_a_report_page_in_the_report_s_language_and_escapes_what_run_json_says(tmp_path):
+    staging = tmp_path / "reportes"
+    run = staging / "corridas" / "2026-11"
+    run.mkdir(parents=True)
+    (run / "run.json").write_text(json.dumps({"id": 3, "label": "<script>x()</script>",
+                                              "rubric": {"id": "aidh-2016", "version": "1.0.0"},
+                                              "generated_at": "2026-11-30T02:00:00+00:00"}))
+    page = citable.write_run_index(staging, "en")
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    assert soup.h1.get_text() == "Published runs" and soup.html["lang"] == "en"
+    assert not soup.select("main script") and "<script>x()</script>" in soup.select_one("tbody a").get_text()
+    assert soup.select_one("link[rel=stylesheet]")["href"] == "../static/muniaudit.css"

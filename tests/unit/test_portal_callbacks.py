@@ -321,20 +321,20 @@ def test_the_last_failure_finishes_the_site(spider, state):
 
 # -- scope, run statistics ----------------------------------------------------------------------------------------
 
-def test_a_redirect_off_the_site_is_dropped(spider, state):
-    middleware = SiteScopeMiddleware(spider.crawler)
+def redirect_off_site(spider, state) -> Request:
+    """A page of the site that redirects to Facebook, as SiteScopeMiddleware sees the redirected request."""
     spider.crawler.spider = spider
-    request = Request("https://www.facebook.com/municipio", meta=page_meta(state, "page", redirect_urls=[HOME + "fb"]))
+    return Request("https://www.facebook.com/municipio", meta=page_meta(state, "page", redirect_urls=[HOME + "fb"]))
+
+
+def test_a_redirect_off_the_site_is_dropped(spider, state):
     with pytest.raises(OffsiteRedirect):
-        middleware.process_request(request)
+        SiteScopeMiddleware(spider.crawler).process_request(redirect_off_site(spider, state))
 
 
 def test_a_redirect_off_the_site_is_recorded_as_an_external_link(spider, state):
-    middleware = SiteScopeMiddleware(spider.crawler)
-    spider.crawler.spider = spider
-    request = Request("https://www.facebook.com/municipio", meta=page_meta(state, "page", redirect_urls=[HOME + "fb"]))
     with pytest.raises(OffsiteRedirect):
-        middleware.process_request(request)
+        SiteScopeMiddleware(spider.crawler).process_request(redirect_off_site(spider, state))
     assert state.external["social"] == ["https://www.facebook.com/municipio"]
 
 

@@ -130,3 +130,21 @@ def test_wordpress_page_list_proposes_hidden_sections_that_their_target_must_con
                                                                          "features": {}}}
     final = {s.kind: s.data["status"] for s in finalize_site(out.signals, pages) if s.kind != "platform"}
     assert final == {"open_data_section": "confirmed", "transparency_section": "unconfirmed"}
+
+
+@pytest.mark.parametrize("hosts", [("zapotlanejo.gob.mx",), ("www.zapotlanejo.gob.mx",)])
+def test_wordpress_page_list_accepts_the_site_s_www_and_bare_hosts_as_the_crawler_keys_them(hosts) -> None:
+    """The crawler keys a site by the host it was registered with (often bare): the www pages are still its own."""
+    body = (FIXTURES / "wordpress_pages.json").read_bytes()
+    out = platforms.extract_api(WP_API, body, "application/json", _ctx(WP_API, *hosts))
+    assert "https://www.zapotlanejo.gob.mx/datos-abiertos/" in out.page["follow"]
+
+
+def test_wordpress_page_list_naming_look_alike_hosts_offers_none_of_them() -> None:
+    """Hard negatives: a page list is trusted only for the site's own host, not for hosts that merely contain it."""
+    pages = [{"link": url, "title": {"rendered": "Datos Abiertos"}} for url in (
+        "https://zapotlanejo.gob.mx.example.com/datos-abiertos/", "https://datos-zapotlanejo.gob.mx/",
+        "https://www.zapotlanejo.gob.mx.evil.net/transparencia/", "https://jalisco.gob.mx/datos-abiertos/")]
+    out = platforms.extract_api(WP_API, json.dumps(pages).encode(), "application/json",
+                                _ctx(WP_API, "zapotlanejo.gob.mx"))
+    assert out.page["follow"] == [] and out.signals == []

@@ -5,6 +5,11 @@ few at a time, so the page budget is spent on the best links found so far, not o
 scheduled request is counted in `outstanding` and must end in a callback or errback that calls `settle`; when a
 site has nothing outstanding and nothing left to release, it is finished and `outcome` says how it went.
 
+Evidence-directed (docs/crawling.md): posts and archives are never released; pages of one template found in
+content (/tramites/tramite-3.html, ?view=article&id=12) are sampled, and the rest of the template is read only
+once a sample added evidence a verdict can still use (`note_yield`); data files are probed only while a
+criterion still wants their dates; a site whose every automatic criterion is decided stops (`close`).
+
 The decisions are plain values (`PageFetch`, `FileProbe`): the spider turns them into Scrapy requests.
 """
 from __future__ import annotations
@@ -17,6 +22,7 @@ from itertools import count
 from urllib.parse import urlsplit
 
 from crawler import links
+from crawler.decider import SiteEvidence
 from crawler.extract.ownership import Owner
 from crawler.extract.types import PageContext
 from crawler.items import SiteDoneItem
@@ -39,6 +45,7 @@ class Limits:
     query_variants: int = 5           # distinct query strings per path before it is a trap
     probe_documents: bool = False     # also probe PDFs, office documents, images
     evidence_directed: bool = True    # never release links that cannot carry evidence
+    template_sample: int = 2          # pages of one content template read before the rest waits for a yield
 
     @classmethod
     def from_settings(cls, settings) -> Limits:
@@ -48,7 +55,8 @@ class Limits:
                    max_depth=settings.getint("MUNIAUDIT_MAX_DEPTH"),
                    query_variants=settings.getint("MUNIAUDIT_QUERY_VARIANTS"),
                    probe_documents=settings.getbool("MUNIAUDIT_PROBE_DOCUMENTS"),
-                   evidence_directed=settings.getbool("MUNIAUDIT_EVIDENCE_DIRECTED"))
+                   evidence_directed=settings.getbool("MUNIAUDIT_EVIDENCE_DIRECTED"),
+                   template_sample=settings.getint("MUNIAUDIT_TEMPLATE_SAMPLE"))
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ class PageFetch:
     url: str
     depth: int
     priority: int
+    template: str | None = None       # the content template it was sampled from (note_yield), if any
 
 
 @dataclass(frozen=True)
@@ -74,6 +83,17 @@ class Candidate:
     sort_key: tuple[int, int]           # (-priority, arrival order): heapq pops the best, first come first
     url: str = field(compare=False)
     depth: int = field(compare=False)
+    template: str | None = field(default=None, compare=False)   # None: navigation or named evidence, never held
+
+
+@dataclass
+class Template:
+    """Pages of one content template (links.template_key): how many were read, how many added evidence, and
+    the rest, held until one does."""
+
+    released: int = 0
+    yielded: int = 0
+    held: list[Candidate] = field(default_factory=list)
 
 
 @dataclass
@@ -104,7 +124,10 @@ class SiteState:
     home_outcome: str | None = None      # ok | unreachable | blocked | forbidden | robots
     home_error: str | None = None
     robots_disallowed: list[str] = field(default_factory=list)
-    pending_files: list[FileProbe] = field(default_factory=list)   # probes waiting for pump (already counted)
+    pending_files: list[FileProbe] = field(default_factory=list)   # data-file probes waiting for pump
+    templates: dict[str, Template] = field(default_factory=dict)
+    evidence: SiteEvidence = field(default_factory=SiteEvidence)  # signals so far, kinds still wanted
+    stop: str | None = None                                       # why the frontier was closed early ("decided")
     requests: Counter = field(default_factory=Counter)   # scheduled requests by kind (html, files, ...)
     seeds: Counter = field(default_factory=Counter)       # extra seed URLs added, by reason
     platforms: set[str] = field(default_factory=set)      # platforms whose API seeds were asked (crawler.apis)
@@ -157,10 +180,14 @@ class Frontier:
     def follow(self, state: SiteState, page_links: list[tuple[str, str, str]], depth: int, role: str = "") -> None:
         """Sort a page's links (URL, text, placement region): files are queued for a probe, external links recorded,
         site pages queued by priority (and by whether they could lead to evidence, given where they sit and
-        what the page is)."""
+        what the page is). A closed site (`close`) takes nothing more."""
+        if state.stop:
+            state.skipped[state.stop] += len(page_links)
+            return
+        collections = page_collections(page_links)
         for url, text, region in page_links:
             try:
-                self._follow_one(state, url, text, depth, region, role)
+                self._follow_one(state, url, text, depth, region, role, collections)
             except ValueError:   # "http://host:99999/", "http://host:abc/": no browser could open it either
                 state.skipped["invalid_url"] += 1
 
@@ -179,7 +206,8 @@ class Frontier:
         self.follow(state, [(url, reason, SEED_REGION) for url in urls], depth=0)
         state.seeds[reason] += len(state.seen) - before
 
-    def _follow_one(self, state: SiteState, url: str, text: str, depth: int, region: str, role: str) -> None:
+    def _follow_one(self, state: SiteState, url: str, text: str, depth: int, region: str, role: str,
+                    collections: frozenset[tuple[str, str]] = frozenset()) -> None:
         if links.should_skip(url):
             return
         if not self.in_scope(state, url):
@@ -195,9 +223,8 @@ class Frontier:
             if links.extension(clean) not in links.DATA_FILE_EXTENSIONS and not self.limits.probe_documents:
                 state.skipped["file_not_probed"] += 1     # a document is judged by its link's extension
                 return
-            probe = self.file_probe(state, clean, depth + 1)
-            if probe is not None:
-                state.pending_files.append(probe)
+            state.pending_files.append(FileProbe(clean, depth + 1, links.extension(clean) in
+                                                 links.DATA_SAMPLE_EXTENSIONS))
             return
         if depth + 1 > self.limits.max_depth:
             state.skipped["depth"] += 1
@@ -206,7 +233,9 @@ class Frontier:
             return
         prio = links.priority(url, text, region) - 5 * depth
         queue = state.frontier if links.carries_evidence(url, region, role) else state.later
-        heapq.heappush(queue, Candidate((-prio, next(self._arrival)), clean, depth + 1))
+        template = links.template_key(clean)
+        exempt = links.names_evidence(url, text) or (region in SECTION_REGIONS and (region, template) not in collections)
+        heapq.heappush(queue, Candidate((-prio, next(self._arrival)), clean, depth + 1, None if exempt else template))
 
     def file_probe(self, state: SiteState, url: str, depth: int, sample: bool = False) -> FileProbe | None:
         """Files are never downloaded whole: HEAD for type, size and date; a small ranged GET for data files.
@@ -233,11 +262,9 @@ class Frontier:
         return False
 
     def pump(self, state: SiteState) -> list[PageFetch | FileProbe]:
-        """What to request now: every waiting file probe (HEADs and tiny GETs bypass the page window), then the
-        best pages while the site has room in its window and budget."""
-        released: list[PageFetch | FileProbe] = []
-        while state.pending_files:
-            released.append(state.pending_files.pop())
+        """What to request now: the waiting data-file probes a criterion still needs (HEADs and tiny GETs bypass
+        the page window), then the best pages while the site has room in its window and budget."""
+        released: list[PageFetch | FileProbe] = list(self._release_files(state))
         limits = self.limits
         while state.outstanding < limits.window and state.pages < limits.page_budget:
             # evidence-directed: posts and archives are never released; otherwise after everything else
@@ -245,10 +272,55 @@ class Frontier:
             if not queue:
                 break
             cand = heapq.heappop(queue)
+            if self._held(state, cand):
+                continue
             state.pages += 1
             schedule(state, "html")
-            released.append(PageFetch(cand.url, cand.depth, -cand.sort_key[0]))
+            released.append(PageFetch(cand.url, cand.depth, -cand.sort_key[0], cand.template))
         return released
+
+    def _release_files(self, state: SiteState):
+        """Data files are probed for their dates (Last-Modified) and to confirm their format, while a criterion
+        still wants dates; the format itself is read from the link."""
+        while state.pending_files:
+            probe = state.pending_files.pop()
+            if self.limits.evidence_directed and not state.evidence.wants(PROBED_KIND):
+                state.skipped["file_not_needed"] += 1
+            elif (scheduled := self.file_probe(state, probe.url, probe.depth)) is not None:
+                yield scheduled
+
+    def _held(self, state: SiteState, cand: Candidate) -> bool:
+        """Hold a page of a content template once `template_sample` of its pages were read and none added
+        evidence a verdict can use (released again by note_yield)."""
+        if cand.template is None or not self.limits.evidence_directed:
+            return False
+        template = state.templates.setdefault(cand.template, Template())
+        if template.yielded == 0 and template.released >= self.limits.template_sample:
+            template.held.append(cand)
+            return True
+        template.released += 1
+        return False
+
+    def note_yield(self, state: SiteState, template: str | None, yielded: bool) -> None:
+        """A page of `template` was read: when it added evidence a verdict can use, the template's held pages
+        go back to the frontier."""
+        if template is None or not yielded:
+            return
+        found = state.templates.setdefault(template, Template())
+        found.yielded += 1
+        for cand in found.held:
+            heapq.heappush(state.frontier, cand)
+        found.held.clear()
+
+    def close(self, state: SiteState, reason: str) -> None:
+        """Stop releasing anything for this site (every automatic criterion is decided): what waited is counted
+        under `reason` in skipped; requests in flight still end normally."""
+        state.stop = reason
+        state.skipped[reason] += len(state.frontier) + len(state.later) + len(state.pending_files) + held(state)
+        state.frontier.clear()
+        state.later.clear()
+        state.pending_files.clear()
+        state.templates.clear()
 
     def settle(self, state: SiteState) -> tuple[list[PageFetch | FileProbe], bool]:
         """One request of the site has ended: what to request next, and whether the site just finished (once)."""
@@ -258,8 +330,33 @@ class Frontier:
             state.done = True
             state.skipped["budget"] += len(state.frontier)
             state.skipped["no_candidates"] += len(state.later)
+            state.skipped["template_sampled"] += held(state)
             return released, True
         return released, False
+
+
+# What a data-file probe adds that a link does not: the file's date (Last-Modified), as an update_date signal.
+PROBED_KIND = "update_date"
+# Regions whose links are the site's own offer of its sections, whatever page they are on: never sampled, unless
+# they list one template many times (a sitemap lists every post, so its links are always content here).
+SECTION_REGIONS = links.NAVIGATION_REGIONS - {"sitemap"}
+COLLECTION_SIZE = 3     # links of one template in one region of a page: a list of items, not a menu of sections
+
+
+def page_collections(page_links: list[tuple[str, str, str]]) -> frozenset[tuple[str, str]]:
+    """(region, template) pairs a page lists COLLECTION_SIZE times or more: its items (trámites, notices, a
+    listing), sampled like content even when the markup puts them in a menu."""
+    counts = Counter()
+    for url, _, region in page_links:
+        try:
+            counts[(region, links.template_key(url))] += 1
+        except ValueError:
+            continue
+    return frozenset(key for key, n in counts.items() if n >= COLLECTION_SIZE)
+
+
+def held(state: SiteState) -> int:
+    return sum(len(t.held) for t in state.templates.values())
 
 
 def note_external(state: SiteState, url: str) -> None:
@@ -298,9 +395,10 @@ def invalid_site_item(spec: SiteSpec, exc: Exception) -> SiteDoneItem:
 
 
 def stop_reason(state: SiteState) -> str:
-    """Why the site's crawl ended: the page budget with links still worth following ("budget"), or nothing left
-    that could carry evidence ("no_candidates": posts and archives may remain, counted in skipped)."""
-    return "budget" if state.frontier else "no_candidates"
+    """Why the site's crawl ended: every automatic criterion decided ("decided"), the page budget with links
+    still worth following ("budget"), or nothing left that could carry evidence ("no_candidates": posts,
+    archives and unread pages of sampled templates may remain, counted in skipped)."""
+    return state.stop or ("budget" if state.frontier else "no_candidates")
 
 
 # The home page's outcome (crawler.faults.home_outcome, note_failure) -> the site's status.
@@ -326,6 +424,8 @@ def site_facts(state: SiteState) -> dict:
             "tls_invalid": state.tls_invalid, "external_links": state.external,
             "pages_scheduled": state.pages + 1, "files_probed": state.files,
             "requests": dict(state.requests), "stop_reason": stop_reason(state),
+            "wanted_at_end": None if state.evidence.wanted is None else sorted(state.evidence.wanted),
+            "decider_calls": state.evidence.asked,
             "soft_404_site": state.probe_fingerprint is not None}
 
 

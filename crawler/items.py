@@ -27,6 +27,10 @@ class PageItem:
     role_detail: dict[str, Any] | None = None   # rule, says, features
     archive: dict[str, Any] | None = None       # where the WARC record is (crawler.middlewares.WarcArchiveMiddleware)
 
+    def facts(self) -> dict[str, Any]:
+        """What the page turned out to be, as finalize_site judges proposed sections by it."""
+        return {"status": self.status, "fault": self.fault, "role": self.role, **(self.role_detail or {})}
+
 
 @dataclass
 class SignalsItem:

@@ -107,10 +107,44 @@ def priority(url: str, text: str = "", region: str = "") -> int:
     """Higher for links that likely lead to sections the audit needs: by their words, by where they sit on the
     page (menus before article bodies) and lower for archive-shaped URLs (dated posts, pagination, tags)."""
     parts = urlsplit(url)
-    haystack = re.sub(r"[-_/.+=&%]+", " ", fold(f"{text} {parts.path} {parts.query}"))
-    words = max((w for word, w in PRIORITY_WORDS.items() if word in haystack), default=0)
     shape = -ARCHIVE_PENALTY if ARCHIVE_URL.search(f"{parts.path}?{parts.query}") else 0
-    return words + REGION_WEIGHTS.get(region, 0) + shape
+    return word_weight(url, text) + REGION_WEIGHTS.get(region, 0) + shape
+
+
+@lru_cache(maxsize=_CACHE)
+def word_weight(url: str, text: str = "") -> int:
+    """The weight of the strongest PRIORITY_WORDS entry in a link's text, path or query."""
+    return max((PRIORITY_WORDS[word] for word in _words_in(url, text)), default=0)
+
+
+@lru_cache(maxsize=_CACHE)
+def names_evidence(url: str, text: str = "") -> bool:
+    """Do a link's words name a section or tool a criterion reads (transparencia, datos, participación, contacto,
+    encuesta, presidente, videos, redes sociales, app...), not just a kind of page (trámites, directorio)?"""
+    return any(word not in GENERIC_WORDS for word in _words_in(url, text))
+
+
+def _words_in(url: str, text: str) -> list[str]:
+    parts = urlsplit(url)
+    haystack = re.sub(r"[-_/.+=&%]+", " ", fold(f"{text} {parts.path} {parts.query}"))
+    return [word for word in PRIORITY_WORDS if word in haystack]
+
+
+# Words that order the crawl but name no evidence a criterion reads: a kind of page, not a section or tool.
+GENERIC_WORDS = frozenset({"ayuntamiento", "tramites", "directorio", "normatividad", "galeria"})
+_DIGIT_RUN = re.compile(r"\d+")
+_SLUG = re.compile(r"^[^-_]+(?:[-_][^-_]+){3,}$")     # four or more words: somebody's title as the page name
+
+
+@lru_cache(maxsize=_CACHE)
+def template_key(url: str) -> str:
+    """The page template a URL is one instance of: numbers become '#', a title-like segment (four or more
+    words) becomes '*', query values are templated the same way. /noticias/nota-12.html and
+    /noticias/nota-3.html share one; /participacion/ and /contacto/ do not."""
+    parts = urlsplit(url)
+    segments = ["*" if _SLUG.match(s) else s for s in _DIGIT_RUN.sub("#", parts.path.lower()).split("/")]
+    query = "&".join(sorted(f"{k}={_DIGIT_RUN.sub('#', v)}" for k, v in parse_qsl(parts.query, keep_blank_values=True)))
+    return f"{parts.netloc.lower()}{'/'.join(segments)}?{query}"
 
 
 # Regions of a page's navigation: they lead to the site's sections whatever page they are on.

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from crawler.extract import finalize_site
 from crawler.extract.limits import SiteBound
-from crawler.extract.site import page_key
+from crawler.extract.site import note_page
 from crawler.extract.types import Diagnostic, Signal
 from crawler.items import PageItem, SignalsItem, SiteDoneItem
 from store.db import make_engine, session_scope
@@ -59,16 +59,11 @@ class StorePipeline:
     def _note_page(self, item: PageItem) -> None:
         """Remember what each fetched URL turned out to be, under the URL linked and the URL answered, so
         finalize_site can judge each proposed section by its target."""
-        facts = {"status": item.status, "fault": item.fault, "role": item.role, **(item.role_detail or {})}
         if item.role is not None or item.render_mode in ("http", "browser", "needs_render"):
             times = self.fetch_times[item.site_crawl_id]
             for url in (item.url, item.final_url):
                 times[url] = item.fetched_at     # the later fetch (a browser render) is what was read
-        known = self.page_facts[item.site_crawl_id]
-        for url in (item.url, item.final_url):
-            key = page_key(url)
-            if item.role or key not in known or not known[key].get("role"):   # a page read beats a probe
-                known[key] = facts
+        note_page(self.page_facts[item.site_crawl_id], (item.url, item.final_url), item.facts())
 
     def _flush_pages(self) -> None:
         if not self.pages:

@@ -534,7 +534,8 @@ def run(obj: Context, cvegeos, state, allow_private, page_budget, render, resume
                                    _options(obj, allow_private, page_budget, render, warc_dir, no_warc),
                                    cvegeos=list(cvegeos), state=state, label=label, resume_run=resume_run, force=force,
                                    partial=partial, base_url=base_url, organization=organization, launch=launch,
-                                   on_start=_crawl_announcer(render), on_reuse=_announce_reuse)
+                                   on_start=_crawl_announcer(render), on_reuse=_announce_reuse,
+                                   rubric_file=service.rubric_path(rubric))
         if done.crawl is not None:
             _print_crawl_summary(obj, done.run_id)
     _print_run_summary(done.summary)

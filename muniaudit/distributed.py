@@ -36,7 +36,9 @@ def _settings_params(options: CrawlOptions, db_url: str) -> list[tuple[str, str]
                 # each worker archives on its own machine (docs/crawling.md, Known limits)
                 "MUNIAUDIT_WARC": str(options.warc),
                 **({"MUNIAUDIT_WARC_DIR": options.warc_dir} if options.warc_dir else {}),
-                **{k: str(v) for k, v in (options.settings or {}).items()}}
+                # lists as Scrapy's getlist reads them back: comma-separated
+                **{k: ",".join(map(str, v)) if isinstance(v, list | tuple) else str(v)
+                   for k, v in (options.settings or {}).items() if v is not None}}
     return [("setting", f"{key}={value}") for key, value in settings.items()]
 
 

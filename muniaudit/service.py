@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select
 
@@ -164,17 +164,32 @@ class CrawlOutcome:
     seconds: float            # wall time of the crawl itself
 
 
+SITE_DECIDER = "audit.decider.RubricDecider"
+
+
+def steering_settings(rubric_files: Sequence[Path] = ()) -> dict[str, Any]:
+    """Crawl settings that let the rubrics steer the crawl (crawler.decider): every bundled rubric by id, so that
+    a re-audit with any of them reads a crawl that looked for its evidence, plus the run's own rubric file when
+    it is not a bundled one (a Scrapyd worker must see it at the same path)."""
+    import rubrics
+
+    own = [str(Path(p).resolve()) for p in rubric_files if Path(p).resolve().parent != rubrics.BUNDLED_DIR]
+    return {"MUNIAUDIT_SITE_DECIDER": SITE_DECIDER, "MUNIAUDIT_DECIDER_RUBRICS": rubrics.bundled_ids() + own}
+
+
 def crawl(db_url: str | None, cvegeos: list[str], options: CrawlOptions, *, label: str = "",
           resume_run: int | None = None, launch: Launch | None = None,
-          on_start: Callable[[int, dict], None] | None = None) -> CrawlOutcome:
+          on_start: Callable[[int, dict], None] | None = None, steer_by: Sequence[Path] = ()) -> CrawlOutcome:
     """Create a run over `cvegeos` (or resume `resume_run`), record whether a browser is available, and crawl it.
 
     `launch` runs the crawl (default: a child process, crawler.runner.crawl_in_subprocess); `on_start` hears the
     run id and the browser status before the crawl starts (the CLI prints them). `options.db_url` is set to
-    `db_url`, so the crawl writes into the store the run was created in."""
+    `db_url`, so the crawl writes into the store the run was created in. The bundled rubrics and `steer_by`
+    decide when a site has been seen enough (steering_settings); settings given in `options` win."""
     from crawler.runner import browser_status, crawl_in_subprocess, new_run, record_run_settings
 
     options.db_url = db_url
+    options.settings = {**steering_settings(steer_by), **(options.settings or {})}
     run_id = resume_run if resume_run is not None else new_run(db_url, cvegeos, label)
     browser = browser_status(options)
     record_run_settings(db_url, run_id, browser=browser)
@@ -311,10 +326,11 @@ def monthly_run(engine: Engine, db_url: str | None, rubric, out_dir: Path, optio
                 resume_run: int | None = None, force: bool = False, partial: bool = False,
                 base_url: str = "", organization: str = "", launch: Launch | None = None,
                 on_start: Callable[[int, dict], None] | None = None,
-                on_reuse: Callable[[str, int], None] | None = None) -> MonthlyOutcome:
+                on_reuse: Callable[[str, int], None] | None = None,
+                rubric_file: Path | None = None) -> MonthlyOutcome:
     """The monthly job: one run per label, resumed or reused when the label already has one; crawl, audit,
     health summary, and a publication when the crawl finished (or `partial` was asked for). The caller holds the
-    writer lock (store.lock) around it."""
+    writer lock (store.lock) around it. `rubric_file` (the rubric's YAML) steers the crawl with the bundled ones."""
     from muniaudit import monthly
 
     label = label or monthly.default_label()
@@ -329,7 +345,8 @@ def monthly_run(engine: Engine, db_url: str | None, rubric, out_dir: Path, optio
     else:
         resume = resume_run if resume_run is not None else (existing_id if not force else None)
         keys = crawl_targets(engine, list(cvegeos), state, options.allow_private, resume)
-        outcome = crawl(db_url, keys, options, label=label, resume_run=resume, launch=launch, on_start=on_start)
+        outcome = crawl(db_url, keys, options, label=label, resume_run=resume, launch=launch, on_start=on_start,
+                        steer_by=[rubric_file] if rubric_file else ())
         run_id = outcome.run_id
     audit_run(engine, run_id, rubric)
     summary = monthly.summarise(engine, run_id)

@@ -8,6 +8,7 @@ from audit.checks.base import CheckOutcome, EvidenceIndex, Param, failed, partly
 from audit.checks.registry import check
 from audit.evidence import EvidenceSignal
 from audit.messages import Message, joined, msg
+from audit.result import PASS
 
 IN_SECTION = Param((bool,), default=True, help="true: only datasets listed in the open-data section")
 NON_DATA_FORMATS = ("html", "htm", "php", "aspx", "")
@@ -24,7 +25,8 @@ def _where(in_data_section: bool) -> Message:
 
 @check("count_datasets", params={
     "min": Param((int,), required=True, help="datasets needed to pass"), "in_data_section": IN_SECTION,
-    "machine_readable": Param((bool,), default=None, help="true: only machine-readable formats")}, reads=["dataset"])
+    "machine_readable": Param((bool,), default=None, help="true: only machine-readable formats")}, reads=["dataset"],
+    final=[PASS])
 def count_datasets(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` downloadable datasets; the fraction is found/min."""
     found = datasets(ev, p["in_data_section"])
@@ -52,7 +54,7 @@ def collections_of(found: list[EvidenceSignal], count_ungrouped: bool) -> dict[s
     "min": Param((int,), required=True, help="collections (rubros, document sets or databases) needed"),
     "in_data_section": IN_SECTION,
     "count_ungrouped": Param((bool,), default=True, help="a file without a heading counts as one collection")},
-       reads=["dataset"])
+       reads=["dataset"], final=[PASS])
 def count_collections(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` collections of documents, rubros or databases."""
     groups = collections_of(datasets(ev, p["in_data_section"]), p["count_ungrouped"])
@@ -66,7 +68,7 @@ def count_collections(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 @check("organised_by_topics", params={
     "min_topics": Param((int,), default=2, help="distinct topics needed"),
     "require_subtopics": Param((bool,), default=True, help="a topic must hold two or more collections"),
-    "in_data_section": IN_SECTION}, reads=["dataset"])
+    "in_data_section": IN_SECTION}, reads=["dataset"], final=[PASS])
 def organised_by_topics(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Data classified by topics (and subtopics: collections inside a topic)."""
     found = datasets(ev, p["in_data_section"])
@@ -93,7 +95,9 @@ def organised_by_topics(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome
 @check("formats_machine_readable", params={
     "share": Param((int, float), default=None, help="minimum share (0-1) of machine-readable files"),
     "any": Param((bool,), default=False, help="pass with at least one machine-readable file"),
-    "in_data_section": IN_SECTION}, reads=["dataset"])
+    "in_data_section": IN_SECTION}, reads=["dataset"],
+    # "any" only grows with more files; a share can fall when more files are found
+    final=lambda p: [PASS] if p["any"] or p["share"] is None else [])
 def formats_machine_readable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Files in formats that allow quick extraction and reuse (CSV, XLSX, JSON...): any, or a minimum share."""
     found = datasets(ev, p["in_data_section"])
@@ -111,7 +115,8 @@ def formats_machine_readable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOu
                   readable or found)
 
 
-@check("downloadable", params={"min": Param((int,), default=1), "in_data_section": IN_SECTION}, reads=["dataset"])
+@check("downloadable", params={"min": Param((int,), default=1), "in_data_section": IN_SECTION}, reads=["dataset"],
+       final=[PASS])
 def downloadable(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Information can be downloaded as files (not only shown as web pages)."""
     files = [s for s in datasets(ev, p["in_data_section"])

@@ -9,6 +9,7 @@ from audit.checks.base import CheckOutcome, EvidenceIndex, Param, failed, parse_
 from audit.checks.registry import check
 from audit.evidence import EvidenceSignal
 from audit.messages import Message, msg
+from audit.result import PASS
 
 SCOPES = ("data_section", "dataset", "page")
 FUTURE_TOLERANCE_DAYS = 1
@@ -42,7 +43,8 @@ def _within(ev: EvidenceIndex, days: int, scopes: list[str] | None, what: Messag
 @check("updated_within", params={
     "days": Param((int,), required=True, help="window in days before the crawl"),
     "scopes": Param((list,), default=["data_section", "dataset"], choices=SCOPES,
-                    help="update_date scopes that count")}, reads=["update_date"])
+                    help="update_date scopes that count")}, reads=["update_date"],
+       final=[PASS])   # the newest date only gets newer as more is found
 def updated_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """The (data section's) information was updated at least once in the `days` before the crawl."""
     return _within(ev, p["days"], p["scopes"], msg("fresh.what.information"))
@@ -50,7 +52,7 @@ def updated_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 @check("newest_block_within", params={
     "days": Param((int,), required=True, help="maximum age in days of the newest data block"),
-    "scopes": Param((list,), default=["dataset"], choices=SCOPES)}, reads=["update_date"])
+    "scopes": Param((list,), default=["dataset"], choices=SCOPES)}, reads=["update_date"], final=[PASS])
 def newest_block_within(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least one block of information holds data less than `days` old."""
     return _within(ev, p["days"], p["scopes"], msg("fresh.what.block"))

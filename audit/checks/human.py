@@ -19,7 +19,7 @@ from audit.checks.base import (
 )
 from audit.checks.registry import ALL_KINDS, FromParam, check
 from audit.messages import localized, msg, status_word
-from audit.result import FAIL, PASS
+from audit.result import FAIL, NEEDS_REVIEW, PASS
 
 
 @check("readability", params={
@@ -62,7 +62,10 @@ SOCIAL_ACTIVITY_FACT = "social_activity"
     "what": Param((str,), default="post", choices=("post", "interaction"),
                   help="post: the account published; interaction: it answered a citizen"),
     "kinds": Param((list,), default=["social_profile", "video_channel"],
-                   choices=("social_profile", "video_channel", "mayor_profile"))}, reads=[FromParam("kinds")])
+                   choices=("social_profile", "video_channel", "mayor_profile"))}, reads=[FromParam("kinds")],
+       # once one account is found the verdict rests on the accounts' activity (a person, or a probe after the
+       # crawl), not on more pages
+       final=[PASS, NEEDS_REVIEW])
 def social_activity(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Recent activity of the municipality's accounts, from optional probe results; else asks a reviewer."""
     accounts = ev.of_kind(p["kinds"])

@@ -43,14 +43,21 @@ class RegisteredCheck:
     params: Mapping[str, Param]
     doc: str
     reads: Reads = ()
+    final: frozenset[str] | Callable[[Mapping[str, Any]], Iterable[str]] = frozenset()   # see `check`
 
 
 CHECKS: dict[str, RegisteredCheck] = {}
 
 
 def check(name: str, params: Mapping[str, Param] | None = None,
-          reads: Iterable[str | FromParam] = ()) -> Callable[[CheckFn], CheckFn]:
-    """Register a pure function (evidence index, params) -> CheckOutcome under `name`, with the kinds it reads."""
+          reads: Iterable[str | FromParam] = (),
+          final: Iterable[str] | Callable[[Mapping[str, Any]], Iterable[str]] = ()) -> Callable[[CheckFn], CheckFn]:
+    """Register a pure function (evidence index, params) -> CheckOutcome under `name`, with the kinds it reads.
+
+    `final` names the outcomes more signals can never change (a count that has reached its minimum stays
+    there), or a function of the check's params that names them: a crawl stops looking for a criterion's kinds
+    once its check is final (audit.decider). A check that declares none (a share, an average) keeps its kinds
+    wanted until the crawl runs out of candidates."""
 
     def register(fn: CheckFn) -> CheckFn:
         if name in CHECKS:
@@ -60,7 +67,8 @@ def check(name: str, params: Mapping[str, Param] | None = None,
             if isinstance(entry, FromParam) and entry.param not in (params or {}):
                 raise ValueError(f"check '{name}' reads param '{entry.param}' it does not declare")
         doc = (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
-        CHECKS[name] = RegisteredCheck(name, fn, dict(params or {}), doc, declared)
+        CHECKS[name] = RegisteredCheck(name, fn, dict(params or {}), doc, declared,
+                                       final if callable(final) else frozenset(final))
         return fn
 
     return register
@@ -87,6 +95,12 @@ def kinds_read(name: str, params: Mapping[str, Any] | None = None) -> frozenset[
         else:
             kinds.add(entry)
     return frozenset(kinds)
+
+
+def final_statuses(name: str, params: Mapping[str, Any] | None = None) -> frozenset[str]:
+    """The outcomes of check `name` (with these params) that more evidence cannot change."""
+    final = CHECKS[name].final
+    return frozenset(final(with_defaults(name, params or {}))) if callable(final) else final
 
 
 def criterion_reads(rubric: Any) -> dict[str, frozenset[str] | None]:

@@ -27,6 +27,7 @@ from audit.checks.base import (
 from audit.checks.registry import FromParam, check
 from audit.evidence import EvidenceSignal
 from audit.messages import KIND_ES, PLACEMENT_ES, REASON_ES, ROLE_ES, Message, joined, key_of, localized, msg
+from audit.result import PASS
 from store.kinds import kind_names
 
 # The kinds of the one table (store.kinds), as the table stood at import; params read the table at validation.
@@ -129,7 +130,7 @@ GRADED = {"min_confidence": MIN_CONFIDENCE, "include_references": INCLUDE_REFERE
 
 @check("has_signal", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
                              "min": Param((int,), default=1, help="how many distinct signals are needed"), **GRADED},
-       reads=[FromParam("kind")])
+       reads=[FromParam("kind")], final=[PASS])
 def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` signals of a kind (optionally on the home page and with data fields equal to values);
     candidates the crawler could not confirm, or is not confident of, go to a person."""
@@ -149,7 +150,7 @@ def has_signal(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     return failed(msg("signal.not_found", what=what))
 
 
-@check("signal_on_home", params={"kind": KIND, "where": WHERE, **GRADED}, reads=[FromParam("kind")])
+@check("signal_on_home", params={"kind": KIND, "where": WHERE, **GRADED}, reads=[FromParam("kind")], final=[PASS])
 def signal_on_home(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """A signal of a kind linked from the home page."""
     return has_signal(ev, {**p, "on_home": True, "min": 1, "max_depth": None})
@@ -157,7 +158,7 @@ def signal_on_home(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 @check("count_signals", params={"kind": KIND, "where": WHERE, "on_home": ON_HOME, "max_depth": MAX_DEPTH,
                                 "min": Param((int,), required=True, help="signals needed to pass"), **GRADED},
-       reads=[FromParam("kind")])
+       reads=[FromParam("kind")], final=[PASS])
 def count_signals(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """At least `min` distinct signals of a kind; the fraction is found/min (unsure ones go to a person)."""
     found, unsure = split(select(ev, p), p)
@@ -171,7 +172,8 @@ def count_signals(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 @check("search_tool", params={
     "scope": Param((str,), default="any", choices=("any", "site", "data_section")),
-    "dynamic": Param((bool,), default=None, help="true: only dynamic (query) search tools")}, reads=["search_tool"])
+    "dynamic": Param((bool,), default=None, help="true: only dynamic (query) search tools")}, reads=["search_tool"],
+       final=[PASS])
 def search_tool(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """A search tool for the site or the data section (optionally a dynamic one)."""
     tools = ev.of_kind("search_tool")
@@ -190,7 +192,8 @@ def search_tool(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
 
 @check("contact_tied_to_participation", params={
     "types": Param((list,), default=None, choices=("email", "phone", "address", "form"),
-                   help="contact types that count (default: all)")}, reads=["contact"])
+                   help="contact types that count (default: all)")}, reads=["contact"],
+       final=[PASS])
 def contact_tied_to_participation(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """A phone, e-mail, address or form presented as the contact of a participation strategy."""
     contacts = [s for s in ev.of_kind("contact") if not p["types"] or s.data.get("type") in p["types"]]
@@ -246,7 +249,7 @@ def _signal_text(signal: EvidenceSignal, fields: tuple[str, ...]) -> str:
     "where": WHERE, "on_home": ON_HOME,
     "what": Param((str, dict), default="", validate=text_problem,
                   help="name of what is sought, for the reason: Spanish text or {es: ..., en: ...}")},
-       reads=[FromParam("kinds")])
+       reads=[FromParam("kinds")], final=[PASS])
 def mentions(ev: EvidenceIndex, p: Mapping[str, Any]) -> CheckOutcome:
     """Signals whose URL, snippet, label, collection or topic mention one of `patterns` (keyword evidence).
 

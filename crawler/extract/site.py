@@ -8,7 +8,7 @@ person to decide: never a silent pass, never a silent fail.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -39,20 +39,41 @@ _UNKNOWN_FAULTS = ("blocked", "timeout", "render", "connection", "robots", "tls"
 
 def merge(signals: list[Signal]) -> list[Signal]:
     """One signal per key: the best-graded copy wins, on_home is True if any copy was on home."""
-    merged: dict[tuple[str, str], Signal] = {}
+    merger = SignalMerger()
     for signal in signals:
+        merger.add(signal)
+    return merger.merged()
+
+
+class SignalMerger:
+    """`merge`, one signal at a time: a crawl keeps one per site and reads the merged signals whenever it needs
+    them (crawler.decider), in memory bounded by the site's distinct signals, not by its pages."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[str, str], Signal] = {}
+
+    def add(self, signal: Signal) -> bool:
+        """Fold in one more copy; True when its key is new to the site."""
         key = signal.key()
-        kept = merged.get(key)
+        kept = self.kept.get(key)
         if kept is None:
-            merged[key] = replace(signal, data=dict(signal.data))
+            self.kept[key] = replace(signal, data=dict(signal.data))
             if "status" in signal.data:
-                merged[key].data["pages"] = 1
-            continue
+                self.kept[key].data["pages"] = 1
+            return True
         _absorb(kept, signal)
-    for signal in merged.values():
-        if signal.data.get("pages", 1) >= TEMPLATE_PAGES and "status" in signal.data:
-            grade(signal.data, signal.data["status"], max(signal.data.get("confidence", 0), 0.85), "site_template")
-    return list(merged.values())
+        return False
+
+    def merged(self) -> list[Signal]:
+        """The merged signals (copies: the merger can go on), links seen on many pages graded as template."""
+        out = []
+        for kept in self.kept.values():
+            signal = replace(kept, data=dict(kept.data))
+            if signal.data.get("pages", 1) >= TEMPLATE_PAGES and "status" in signal.data:
+                grade(signal.data, signal.data["status"], max(signal.data.get("confidence", 0), 0.85),
+                      "site_template")
+            out.append(signal)
+        return out
 
 
 def _absorb(kept: Signal, signal: Signal) -> None:
@@ -176,6 +197,18 @@ def page_key(url: str) -> str:
     return urls.canonical(url)
 
 
+def note_page(known: dict[str, dict[str, Any]], page_urls: Iterable[str], facts: Mapping[str, Any]) -> list[str]:
+    """Remember what a fetched page turned out to be under each of its URLs (linked and answered), so proposed
+    sections can be judged by it; a page read (with a role) beats a probe or a failure. Returns the keys."""
+    keys = []
+    for url in page_urls:
+        key = page_key(url)
+        if facts.get("role") or key not in known or not known[key].get("role"):
+            known[key] = dict(facts)
+        keys.append(key)
+    return keys
+
+
 def derive(signals: list[Signal]) -> list[Signal]:
     """Site-level facts: 'custom' platform when no CMS was recognised."""
     derived: list[Signal] = []
@@ -190,7 +223,12 @@ def finalize_site(signals: list[Signal], pages: Mapping[str, Mapping[str, Any]] 
                   rejected: list[Diagnostic] | None = None) -> list[Signal]:
     """Merge duplicates by Signal.key(), confirm proposed sections by their target pages (when the pages the
     crawl saw are given, keyed by page_key) and add site-level facts."""
-    merged = merge(signals)
+    return finalize_merged(merge(signals), pages, rejected)
+
+
+def finalize_merged(merged: list[Signal], pages: Mapping[str, Mapping[str, Any]] | None = None,
+                    rejected: list[Diagnostic] | None = None) -> list[Signal]:
+    """`finalize_site` on signals already merged (SignalMerger.merged): confirm, then add site-level facts."""
     if pages is not None:
         merged = confirm(merged, pages, rejected)
     return merged + derive(merged)

@@ -23,10 +23,11 @@ from scrapy.http import TextResponse
 
 from crawler import apis, faults, files, links, render, robots
 from crawler import frontier as fr
+from crawler.decider import load_decider
 from crawler.dns import refused_address
-from crawler.extract.types import Extraction
+from crawler.extract.types import Extraction, Signal
 from crawler.frontier import FileProbe, Frontier, Limits, PageFetch, SiteState
-from crawler.items import SignalsItem, failed_page_item, page_item
+from crawler.items import PageItem, SignalsItem, failed_page_item, page_item
 from crawler.pool import ExtractionPool, worker_count
 from crawler.scope import SiteScope
 from crawler.startup import open_run
@@ -55,6 +56,7 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.frontier = Frontier(Limits.from_settings(spider.settings), cls.scope_class())
+        spider.decider = load_decider(spider.settings)   # which kinds a verdict still wants (crawler.decider)
         workers = worker_count(spider.settings.getint("MUNIAUDIT_EXTRACT_WORKERS"), os.cpu_count())
         spider.pool = ExtractionPool(workers)
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
@@ -96,7 +98,7 @@ class PortalSpider(scrapy.Spider):
         """A frontier decision (already counted) as a Scrapy request."""
         if isinstance(decision, PageFetch):
             return self._request(state, decision.url, self.parse_page, decision.depth, priority=decision.priority,
-                                 counted=True, page="page")
+                                 counted=True, page="page", template=decision.template)
         if not decision.sample:
             return self._request(state, decision.url, self.parse_file, decision.depth, priority=-10, method="HEAD",
                                  counted=True, head=True)
@@ -151,9 +153,11 @@ class PortalSpider(scrapy.Spider):
             fr.note_home(state, response.url, response.meta.get("redirect_urls", []))
         fr.note_tls(state, urlsplit(response.url).netloc, response.meta.get("tls_invalid"))
         if not isinstance(response, TextResponse) or not faults.is_html(response):
-            yield files.file_item(state.spec.site_crawl_id, response, depth, state.fault)
+            item = files.file_item(state.spec.site_crawl_id, response, depth, state.fault)
+            yield item
             if is_home:
                 state.home_outcome = "ok"
+            self._learn(state, item, home_read=is_home)
             return
         text, encoding_fault = faults.decode(response)
         # the hash is of the body as served (content-encoding undone), so it matches the archived record
@@ -167,11 +171,14 @@ class PortalSpider(scrapy.Spider):
         if is_home:
             state.home_outcome, state.home_error = faults.home_outcome(response.status, fault), fault
         if fault in ("blocked", "soft_404") or response.status >= 400:
-            yield page_item(state.spec.site_crawl_id, response, depth, render_mode, fault)
+            item = page_item(state.spec.site_crawl_id, response, depth, render_mode, fault)
+            yield item
+            self._learn(state, item, home_read=is_home or bool(response.meta.get("render_of_home")))
             return
         found = links.page_links(response, is_home)   # one lxml parse, shared with the title
         for target in faults.js_targets(text):
             links.append_joined(found, response.url, target, "js-handler", "js_loader")
+        home_read = is_home or bool(response.meta.get("render_of_home"))   # on_home signals are all in
         if render_mode == "http":
             # a home page with no way to the rest of its site is navigated with JavaScript; elsewhere it is a leaf
             own = links.own_page_links(found, state.keys) if is_home else None
@@ -182,6 +189,7 @@ class PortalSpider(scrapy.Spider):
                 if meta is None:
                     render_mode = "needs_render"
                 else:
+                    home_read = False     # its rendering still has to be read
                     yield self._request(state, response.url, self.parse_page, depth, priority=800, page="rendered",
                                         render_of_home=is_home, **meta)
         item = page_item(state.spec.site_crawl_id, response, depth, render_mode,
@@ -197,16 +205,35 @@ class PortalSpider(scrapy.Spider):
             for url in apis.seed_requests(state, extraction.signals, lambda u: self.frontier.in_scope(state, u)):
                 yield self._request(state, url, self.parse_api, depth=1, priority=700, dont_retry=True)
         role = extraction.page.get("role", "") if extraction.page else ""
+        if extraction.page:
+            item.role = role
+            item.role_detail = {k: v for k, v in extraction.page.items() if k not in ("url", "role")}
+        self._learn(state, item, state.evidence.add_signals(extraction.signals), response.meta.get("template"),
+                    home_read)
         # what the page is decides what its links are worth: the body of a news listing leads to posts
         self.frontier.follow(state, found, depth, role)
         for decision in self.frontier.pump(state):
             yield self._to_request(state, decision)
-        if extraction.page:
-            item.role = role
-            item.role_detail = {k: v for k, v in extraction.page.items() if k not in ("url", "role")}
         yield item
         if extraction.signals or extraction.diagnostics:
             yield SignalsItem(state.spec.site_crawl_id, extraction.signals, extraction.diagnostics)
+
+    def _learn(self, state: SiteState, item: PageItem, new: list[Signal] | None = None, template: str | None = None,
+               home_read: bool = False) -> None:
+        """What a page added to its site's evidence: the decider is asked again when the answer could change (new
+        signals, a page a signal points at, the home page read), the page's template is credited when it added
+        evidence a verdict still wants, and a site whose every automatic criterion is decided is closed."""
+        evidence = state.evidence
+        new = new or []
+        yielded = evidence.yielded(new)
+        changed = evidence.add_page((item.url, item.final_url), item.facts()) or bool(new)
+        if home_read and not evidence.home_read:
+            evidence.home_read = changed = True
+        if changed:
+            evidence.decide(self.decider)
+        self.frontier.note_yield(state, template, yielded)
+        if evidence.decided and state.stop is None:
+            self.frontier.close(state, "decided")
 
     def parse_robots(self, response):
         """robots.txt as evidence (status, whether it shuts the site out) and as the way to the sitemaps."""
@@ -216,7 +243,7 @@ class PortalSpider(scrapy.Spider):
             state.robots, sitemaps = robots.read_robots(
                 response.url, response.status, response.text if is_text else None, self.frontier.scope_of(state),
                 state.spec.start_url, self.settings.get("USER_AGENT"))
-            for url in sitemaps:
+            for url in sitemaps if not state.stop else ():
                 yield from self._sitemap_request(state, url)
         finally:
             yield from self._settle(state)
@@ -265,6 +292,7 @@ class PortalSpider(scrapy.Spider):
                 dated = files.update_signal(item)
                 if dated is not None:
                     yield SignalsItem(state.spec.site_crawl_id, [dated])
+                self._learn(state, item, state.evidence.add_signals([dated] if dated else []))
         finally:
             yield from self._settle(state)
 
@@ -277,7 +305,9 @@ class PortalSpider(scrapy.Spider):
         fr.note_failure(state, request.url, kind, failure.getErrorMessage(), request.meta.get("page") == "home",
                         bool(request.meta.get("playwright")))
         if request.callback in (self.parse_page, self.parse_file):
-            yield failed_page_item(state.spec.site_crawl_id, request, kind)
+            item = failed_page_item(state.spec.site_crawl_id, request, kind)
+            yield item
+            self._learn(state, item, home_read=bool(request.meta.get("render_of_home")))
         if request.callback == self.parse_probe:
             yield from self.start_site(state)    # the probe failed (e.g. timeout): still try the home page itself
         yield from self._settle(state)

@@ -125,16 +125,41 @@ def test_documents_are_probed_when_asked():
     assert len(state.pending_files) == 1
 
 
-def test_a_file_probe_is_outstanding_as_soon_as_it_is_queued():
+def test_a_file_probe_is_outstanding_once_released():
     state, f = site(), frontier()
     f.follow(state, [link("/datos/obras.csv")], depth=0)
+    assert state.outstanding == 0
+    assert [d for d in f.pump(state) if isinstance(d, FileProbe)] == [FileProbe(HOME + "datos/obras.csv", 1, True)]
     assert state.outstanding == 1 and state.requests["files"] == 1
 
 
 def test_the_file_budget_caps_probes():
     state, f = site(), frontier(file_budget=2)
     f.follow(state, [link(f"/datos/{n}.csv") for n in range(5)], depth=0)
-    assert len(state.pending_files) == 2 and state.skipped["file_budget"] == 3
+    released = [d for d in f.pump(state) if isinstance(d, FileProbe)]
+    assert len(released) == 2 and state.skipped["file_budget"] == 3
+
+
+def test_data_files_are_not_probed_once_no_criterion_wants_their_dates():
+    state, f = site(), frontier()
+    state.evidence.wanted = frozenset({"participation"})     # the dates' criteria are decided
+    f.follow(state, [link("/datos/obras.csv"), link("/datos/obras.xlsx")], depth=0)
+    assert [d for d in f.pump(state) if isinstance(d, FileProbe)] == []
+    assert state.skipped["file_not_needed"] == 2 and state.outstanding == 0
+
+
+def test_data_files_are_probed_while_their_dates_are_wanted():
+    state, f = site(), frontier()
+    state.evidence.wanted = frozenset({"update_date"})
+    f.follow(state, [link("/datos/obras.csv")], depth=0)
+    assert len([d for d in f.pump(state) if isinstance(d, FileProbe)]) == 1
+
+
+def test_the_reference_crawl_probes_whatever_is_wanted():
+    state, f = site(), frontier(evidence_directed=False)
+    state.evidence.wanted = frozenset()
+    f.follow(state, [link("/datos/obras.csv")], depth=0)
+    assert len([d for d in f.pump(state) if isinstance(d, FileProbe)]) == 1
 
 
 def test_a_sample_asked_after_a_refused_head_is_outside_the_file_budget():
@@ -238,7 +263,7 @@ def test_the_window_counts_requests_already_outstanding():
 
 def test_the_page_budget_caps_released_pages():
     state, f = site(), frontier(window=10, page_budget=3)
-    f.follow(state, [link(f"/p{n}") for n in range(5)], depth=0)
+    f.follow(state, [link(f"/{name}") for name in ("agua", "obras", "cultura", "deporte", "salud")], depth=0)
     assert len(f.pump(state)) == 3 and state.pages == 3
 
 
@@ -506,5 +531,101 @@ def test_limits_are_read_from_scrapy_settings():
 
     settings = Settings({"MUNIAUDIT_PAGE_BUDGET": 7, "MUNIAUDIT_FILE_BUDGET": 3, "MUNIAUDIT_SITE_WINDOW": 2,
                          "MUNIAUDIT_MAX_DEPTH": 4, "MUNIAUDIT_QUERY_VARIANTS": 1, "MUNIAUDIT_PROBE_DOCUMENTS": True,
-                         "MUNIAUDIT_EVIDENCE_DIRECTED": False})
-    assert Limits.from_settings(settings) == Limits(7, 3, 2, 4, 1, True, False)
+                         "MUNIAUDIT_EVIDENCE_DIRECTED": False, "MUNIAUDIT_TEMPLATE_SAMPLE": 5})
+    assert Limits.from_settings(settings) == Limits(7, 3, 2, 4, 1, True, False, 5)
+
+
+# -- content templates: sampled, the rest read only when a sample added evidence --------------------------------
+
+def tramites(n: int = 6, region: str = "main", text: str = "Trámite") -> list[tuple[str, str, str]]:
+    return [link(f"/tramites/tramite-{i}.html", f"{text} {i}", region) for i in range(n)]
+
+
+def test_pages_of_one_content_template_are_sampled():
+    state, f = site(), frontier(window=10)
+    f.follow(state, tramites(), depth=1)
+    assert pages(f.pump(state)) == ["/tramites/tramite-0.html", "/tramites/tramite-1.html"]
+
+
+def test_the_unread_pages_of_a_sampled_template_are_counted_when_the_site_ends():
+    state, f = site(), frontier(window=10)
+    f.follow(state, tramites(), depth=1)
+    for _ in f.pump(state):
+        pass
+    for _ in range(2):
+        _, finished = f.settle(state)
+    assert finished and state.skipped["template_sampled"] == 4 and stop_reason(state) == "no_candidates"
+
+
+def test_a_sample_that_added_evidence_releases_the_rest_of_its_template():
+    state, f = site(), frontier(window=10)
+    f.follow(state, tramites(), depth=1)
+    first = f.pump(state)
+    f.pump(state)     # the others wait
+    f.note_yield(state, first[0].template, yielded=True)
+    assert len(pages(f.pump(state))) == 4
+
+
+def test_a_sample_that_added_nothing_keeps_the_rest_held():
+    state, f = site(), frontier(window=10)
+    f.follow(state, tramites(), depth=1)
+    first = f.pump(state)
+    f.note_yield(state, first[0].template, yielded=False)
+    assert pages(f.pump(state)) == []
+
+
+def test_links_whose_words_name_evidence_are_never_held():
+    # one template for every page (a CMS's index.php?id=N), but the words say what each page is
+    state, f = site(), frontier(window=10)
+    names = ("Transparencia", "Datos abiertos", "Participación ciudadana", "Encuesta", "Presidente")
+    f.follow(state, [link(f"/index.php?id={i}", name) for i, name in enumerate(names)], depth=1)
+    assert len(pages(f.pump(state))) == 5
+
+
+def test_a_menu_of_different_sections_is_never_sampled():
+    state, f = site(), frontier(window=10)
+    sections = ("gobierno", "cultura", "turismo", "obras", "seguridad")
+    f.follow(state, [link(f"/{s}/", s.title(), "menu") for s in sections], depth=0)
+    assert len(pages(f.pump(state))) == 5
+
+
+def test_a_menu_region_listing_one_template_many_times_is_a_collection():
+    # a hub's list of items that the markup puts in a menu (or the home page's list of notices)
+    state, f = site(), frontier(window=10)
+    f.follow(state, tramites(region="menu"), depth=1)
+    assert len(pages(f.pump(state))) == 2
+
+
+def test_two_links_of_one_template_in_a_menu_are_not_a_collection():
+    state, f = site(), frontier(window=10)
+    f.follow(state, tramites(n=2, region="menu") + [link("/tramites/tramite-9.html", "Trámite 9")], depth=1)
+    assert len(pages(f.pump(state))) == 3   # the two menu links are sections; one content link is a sample
+
+
+def test_the_reference_crawl_samples_nothing():
+    state, f = site(), frontier(window=10, evidence_directed=False)
+    f.follow(state, tramites(), depth=1)
+    assert len(pages(f.pump(state))) == 6
+
+
+# -- a decided site ------------------------------------------------------------------------------------------
+
+def test_a_closed_site_releases_nothing_more():
+    state, f = site(), frontier(window=10)
+    f.follow(state, [link("/a", "A"), link("/datos/x.csv")], depth=0)
+    f.close(state, "decided")
+    assert f.pump(state) == [] and state.skipped["decided"] == 2
+
+
+def test_a_closed_site_takes_no_new_links():
+    state, f = site(), frontier()
+    f.close(state, "decided")
+    f.follow(state, [link("/b", "B")], depth=1)
+    assert state.frontier == [] and state.skipped["decided"] == 1
+
+
+def test_a_closed_site_says_it_was_decided():
+    state, f = site(), frontier()
+    f.follow(state, [link("/a", "A")], depth=0)
+    f.close(state, "decided")
+    assert stop_reason(state) == "decided" and site_facts(state)["stop_reason"] == "decided"

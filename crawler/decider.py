@@ -1,0 +1,77 @@
+"""What a site's evidence so far still lacks: the crawler's side of "stop when no open criterion can change".
+
+The crawler never scores, so the rubric's view comes in from outside: `MUNIAUDIT_SITE_DECIDER` names a class
+(loaded by name, like Scrapy's components; the app sets it to audit.decider.RubricDecider) built from
+`MUNIAUDIT_DECIDER_RUBRICS`. Its `wanted(signals, home_read)` answers which signal kinds could still change an
+automatic verdict: None for "every kind" (no decider: nothing is ever decided), an empty set when the site is
+decided. `SiteEvidence` keeps each site's signals and what its pages turned out to be, merged as the store
+pipeline will merge them (crawler.extract.site.SignalMerger, finalize_merged), so the decider judges what the
+audit will see.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from crawler.extract.site import SignalMerger, finalize_merged, note_page, page_key
+from crawler.extract.types import Signal
+
+EVERY_KIND = None
+MAX_SIGNALS = 5000     # past this many distinct signals on one site, stop asking: every kind stays wanted
+
+
+class Decider(Protocol):
+    def wanted(self, signals: list[Signal], home_read: bool) -> frozenset[str] | None: ...
+
+
+def load_decider(settings) -> Decider | None:
+    """The decider the settings name, or None (the crawl then stops sites on its own limits only)."""
+    path = settings.get("MUNIAUDIT_SITE_DECIDER")
+    if not path:
+        return None
+    from scrapy.utils.misc import load_object
+
+    return load_object(path)(settings.getlist("MUNIAUDIT_DECIDER_RUBRICS"))
+
+
+@dataclass
+class SiteEvidence:
+    """One site's evidence so far, and the kinds still wanted (None: every kind)."""
+
+    merger: SignalMerger = field(default_factory=SignalMerger)
+    pages: dict[str, dict[str, Any]] = field(default_factory=dict)   # page_key -> status, role (finalize_site)
+    targets: set[str] = field(default_factory=set)                    # page keys signals point at
+    wanted: frozenset[str] | None = EVERY_KIND
+    home_read: bool = False
+    asked: int = 0                                                    # decider calls (benchmarks print them)
+
+    def add_signals(self, signals: Iterable[Signal]) -> list[Signal]:
+        """Keep a page's signals; return those the site had not shown before (by Signal.key)."""
+        new = [signal for signal in signals if self.merger.add(signal)]
+        self.targets.update(page_key(signal.url) for signal in new)
+        return new
+
+    def add_page(self, urls: Iterable[str], facts: Mapping[str, Any]) -> bool:
+        """Note what a fetched page is (under the URL asked and the URL answered), as the store pipeline does;
+        True when a signal points at it, so it may confirm or reject a proposed section."""
+        return any(key in self.targets for key in note_page(self.pages, urls, facts))
+
+    def wants(self, kind: str) -> bool:
+        return self.wanted is EVERY_KIND or kind in self.wanted
+
+    @property
+    def decided(self) -> bool:
+        return self.wanted is not EVERY_KIND and not self.wanted
+
+    def yielded(self, new: list[Signal]) -> bool:
+        """Did a page add evidence a verdict could still use (a new signal of a wanted kind)?"""
+        return any(self.wants(s.kind) for s in new)
+
+    def decide(self, decider: Decider | None) -> None:
+        """Ask the decider again (after new signals, a page a signal points at, or the home page read)."""
+        if decider is None or len(self.merger.kept) > MAX_SIGNALS:
+            self.wanted = EVERY_KIND
+            return
+        self.asked += 1
+        self.wanted = decider.wanted(finalize_merged(self.merger.merged(), self.pages), self.home_read)

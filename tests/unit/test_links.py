@@ -108,3 +108,36 @@ def test_a_page_with_an_unparsable_base_href_is_kept_by_the_meta_refresh_middlew
     body = b"<head><base href='http://[::1'><meta http-equiv='refresh' content='0;url=x'></head>"
     response = HtmlResponse("http://municipio.gob.mx/", body=body, encoding="utf-8")
     assert middleware.process_response(Request(response.url), response) is response
+
+
+@pytest.mark.parametrize("a,b", [
+    ("http://m.gob.mx/noticias/nota-12.html", "http://m.gob.mx/noticias/nota-3.html"),
+    ("http://m.gob.mx/tramites/licencia-de-construccion-2026/", "http://m.gob.mx/tramites/pago-del-predial-en-linea/"),
+    ("http://m.gob.mx/index.php?option=com_content&view=article&id=12",
+     "http://m.gob.mx/index.php?view=article&id=7&option=com_content"),
+])
+def test_pages_of_one_template_share_a_key(a, b):
+    assert links.template_key(a) == links.template_key(b)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("http://m.gob.mx/participacion/", "http://m.gob.mx/contacto/"),
+    ("http://m.gob.mx/noticias/nota-1.html", "http://m.gob.mx/tramites/nota-1.html"),
+    ("http://m.gob.mx/index.php?view=article&id=1", "http://m.gob.mx/index.php?view=category&id=1"),
+    ("http://m.gob.mx/nota-1.html", "http://otro.gob.mx/nota-1.html"),
+])
+def test_different_pages_have_different_template_keys(a, b):
+    assert links.template_key(a) != links.template_key(b)
+
+
+@pytest.mark.parametrize("text,url", [("Transparencia", "/index.php?id=3"), ("Presidenta municipal", "/p/4"),
+                                      ("", "/datos-abiertos/"), ("Encuesta de satisfacción", "/e"),
+                                      ("Videos", "/v")])
+def test_words_that_name_evidence(text, url):
+    assert links.names_evidence("http://m.gob.mx" + url, text)
+
+
+@pytest.mark.parametrize("text,url", [("Trámite 3", "/tramites/tramite-3.html"), ("Aviso 4", "/noticias/nota-4.html"),
+                                      ("Directorio", "/directorio/")])
+def test_words_that_name_a_kind_of_page_but_no_evidence(text, url):
+    assert not links.names_evidence("http://m.gob.mx" + url, text)

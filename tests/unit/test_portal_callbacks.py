@@ -460,3 +460,42 @@ def test_the_video_two_menu_clicks_deep_is_found(news_site):
 def test_the_news_archive_is_left_unread(news_site):
     skipped = done_of(news_site).facts["skipped"]
     assert skipped.get("budget", 0) + skipped.get("no_candidates", 0) > 100
+
+
+# -- steered by the rubrics: a decided site stops, a site missing evidence is searched to the end ----------------
+
+DECIDING = {"MUNIAUDIT_SITE_DECIDER": "audit.decider.RubricDecider",
+            "MUNIAUDIT_DECIDER_RUBRICS": ["aidh-2016", "transparencia-obligaciones"]}
+SAMPLE_SITES = ROOT / "muniaudit" / "sampleweb" / "sites"
+
+
+def _crawl(site: Path, **settings):
+    spider = make_spider(**settings)
+    state = add_site(spider, HOME)
+    return drive(spider, state, saved_site(site))
+
+
+def test_a_site_whose_automatic_criteria_are_all_decided_stops_early(tmp_path):
+    from tests.unit.test_audit_engine import crit, make_rubric
+
+    make_rubric(tmp_path, [crit("redes", "uno", 10, "has_signal", params={"kind": "social_profile"}),
+                           crit("transparencia", "dos", 10, "has_signal", params={"kind": "transparency_section"})])
+    items, requested = _crawl(STRONG, MUNIAUDIT_SITE_DECIDER=DECIDING["MUNIAUDIT_SITE_DECIDER"],
+                              MUNIAUDIT_DECIDER_RUBRICS=[str(tmp_path / "mini.yaml")])
+    _, unsteered = _crawl(STRONG)
+    facts = done_of(items).facts
+    assert facts["stop_reason"] == "decided" and facts["wanted_at_end"] == []
+    assert len(requested) < len(unsteered)
+
+
+def test_a_site_that_lacks_evidence_is_searched_until_its_candidates_run_out():
+    items, requested = _crawl(SAMPLE_SITES / "legal_only", **DECIDING)
+    _, unsteered = _crawl(SAMPLE_SITES / "legal_only")
+    facts = done_of(items).facts
+    assert facts["stop_reason"] == "no_candidates" and "open_data_section" in facts["wanted_at_end"]
+    assert len(requested) == len(unsteered)
+
+
+def test_without_a_decider_nothing_is_ever_decided():
+    facts = done_of(_crawl(STRONG)[0]).facts
+    assert facts["stop_reason"] == "no_candidates" and facts["wanted_at_end"] is None

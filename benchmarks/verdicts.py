@@ -40,7 +40,8 @@ from store.models import Municipality, SiteCrawl
 
 DEFAULT_BUDGET = CrawlOptions().page_budget
 REFERENCE_SETTINGS = {"MUNIAUDIT_FILE_BUDGET": 100_000, "MUNIAUDIT_MAX_DEPTH": 50, "MUNIAUDIT_SITEMAP_URLS": 100_000,
-                      "MUNIAUDIT_EVIDENCE_DIRECTED": False, "MUNIAUDIT_PROBE_DOCUMENTS": True}
+                      "MUNIAUDIT_EVIDENCE_DIRECTED": False, "MUNIAUDIT_PROBE_DOCUMENTS": True,
+                      "MUNIAUDIT_SITE_DECIDER": None}     # not steered by the rubrics: every page it can reach
 CRAWL_TIMEOUT_S = 3600
 
 

@@ -128,6 +128,7 @@ class SiteState:
     templates: dict[str, Template] = field(default_factory=dict)
     evidence: SiteEvidence = field(default_factory=SiteEvidence)  # signals so far, kinds still wanted
     stop: str | None = None                                       # why the frontier was closed early ("decided")
+    awaiting_probe: bool = False      # the soft-404 probe has not answered: no page is released before it does
     requests: Counter = field(default_factory=Counter)   # scheduled requests by kind (html, files, ...)
     seeds: Counter = field(default_factory=Counter)       # extra seed URLs added, by reason
     platforms: set[str] = field(default_factory=set)      # platforms whose API seeds were asked (crawler.apis)
@@ -266,7 +267,7 @@ class Frontier:
         the page window), then the best pages while the site has room in its window and budget."""
         released: list[PageFetch | FileProbe] = list(self._release_files(state))
         limits = self.limits
-        while state.outstanding < limits.window and state.pages < limits.page_budget:
+        while not state.awaiting_probe and state.outstanding < limits.window and state.pages < limits.page_budget:
             # evidence-directed: posts and archives are never released; otherwise after everything else
             queue = state.frontier or (None if limits.evidence_directed else state.later)
             if not queue:

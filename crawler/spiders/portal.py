@@ -76,8 +76,13 @@ class PortalSpider(scrapy.Spider):
             try:
                 state = self.sites[spec.site_crawl_id] = SiteState.of(spec)
                 probe = urljoin(spec.start_url, f"/muniaudit-probe-{secrets.token_hex(6)}")
+                # the probe goes out with the home page and robots.txt (one round trip, not two, per site);
+                # the site's other pages wait for it (SiteState.awaiting_probe), as they are judged by it
+                state.awaiting_probe = True
                 yield self._request(state, probe, self.parse_probe, depth=0, priority=1000, dont_retry=True,
                                     probe=True)
+                for request in self.start_site(state):
+                    yield request
             except ValueError as exc:   # an address no parser accepts: this site fails, the others go on
                 self.sites.pop(spec.site_crawl_id, None)
                 yield fr.invalid_site_item(spec, exc)
@@ -122,7 +127,7 @@ class PortalSpider(scrapy.Spider):
         if response.status == 200 and isinstance(response, TextResponse):
             state.probe_fingerprint = faults.fingerprint(response.text)
             state.fault("soft_404_site")
-        yield from self.start_site(state)
+        state.awaiting_probe = False
         yield from self._settle(state)
 
     def start_site(self, state: SiteState):
@@ -232,7 +237,7 @@ class PortalSpider(scrapy.Spider):
         if changed:
             evidence.decide(self.decider)
         self.frontier.note_yield(state, template, yielded)
-        if evidence.decided and state.stop is None:
+        if evidence.decided and state.stop is None and self.frontier.limits.evidence_directed:
             self.frontier.close(state, "decided")
 
     def parse_robots(self, response):
@@ -309,7 +314,7 @@ class PortalSpider(scrapy.Spider):
             yield item
             self._learn(state, item, home_read=bool(request.meta.get("render_of_home")))
         if request.callback == self.parse_probe:
-            yield from self.start_site(state)    # the probe failed (e.g. timeout): still try the home page itself
+            state.awaiting_probe = False         # the probe failed (e.g. timeout): pages are judged without it
         yield from self._settle(state)
 
     def _state(self, response) -> SiteState:

@@ -173,12 +173,16 @@ def test_a_page_like_the_random_path_probe_is_a_soft_404(spider, state):
     assert the_page(page_output(spider, state, not_found, HOME + "algo")).fault == "soft_404"
 
 
-def test_the_probe_starts_the_site_with_home_and_robots(spider, state):
+def test_pages_wait_for_the_probe_and_go_once_it_answers(spider, state):
+    state.awaiting_probe = True
+    home = requests_of(home_output(spider, state, html("Inicio", '<nav><a href="/transparencia/">Transparencia</a>'
+                                                                 '</nav>')))
+    assert home == []
     probe = file_response(html("x"), HOME + "muniaudit-probe-abc", status=404,
                           request=Request(HOME + "muniaudit-probe-abc", callback=spider.parse_probe,
                                           meta={"site": 1, "depth_": 0, "probe": True}))
     urls = [r.url for r in requests_of(callback_output(spider, state, probe))]
-    assert urls == [HOME, HOME + "robots.txt"]
+    assert urls == [HOME + "transparencia/"]
 
 
 def test_a_js_shell_is_listed_as_needing_render_when_there_is_no_browser(spider, state):

@@ -15,7 +15,6 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate
 from typing import Any
 
 from crawler.extract import urls
@@ -369,8 +368,9 @@ def _person_cards(page: Page, excluded: list[tuple[int, int]]) -> int:
     """Small blocks that name a person with a public office (a staff directory's cards)."""
     cards = 0
     seen: set[int] = set()
-    for node in _hinted(page.index.texts):
-        if not node.plain or _inside(node.position, excluded) or not CARGO.search(fold(node.value)):
+    for node in page.index.texts:
+        if not node.plain or not _CARGO_HINT.search(node.value) or _inside(node.position, excluded) \
+                or not CARGO.search(fold(node.value)):
             continue
         block = node.owner
         for _ in range(3):
@@ -382,18 +382,6 @@ def _person_cards(page: Page, excluded: list[tuple[int, int]]) -> int:
             seen.add(id(block))
             cards += 1
     return cards
-
-
-def _hinted(texts: list) -> list:
-    """The text runs in which _CARGO_HINT matches, in document order: one scan over all runs joined by NULs
-    (the hint is made of letters, so no match spans two runs) instead of one search per run."""
-    offsets = [0, *accumulate(len(node.value) + 1 for node in texts)]   # where each run starts in the join
-    found: list = []
-    for match in _CARGO_HINT.finditer("\0".join(node.value for node in texts)):
-        node = texts[bisect_right(offsets, match.start()) - 1]
-        if not found or found[-1] is not node:
-            found.append(node)
-    return found
 
 
 def _navigation_ranges(page: Page) -> list[tuple[int, int]]:

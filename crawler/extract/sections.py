@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from crawler.extract import keywords, urls
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
@@ -178,8 +179,10 @@ def open_data_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
 # ---------------------------------------------------------------------------------------------- transparency
 
 
+@lru_cache(maxsize=8192)
 def _says_transparency(text: str) -> bool:
-    """Legal-obligation transparency vocabulary (typo-tolerant for 'transparencia')."""
+    """Legal-obligation transparency vocabulary (typo-tolerant for 'transparencia'). Remembered per text: a
+    site's menu labels come back on every page, and the typo test reads every word."""
     return bool(keywords.TRANSPARENCY.search(text)) or has_fuzzy_word(text, ["transparencia"])
 
 
@@ -229,8 +232,9 @@ def _national_or_state_portal(page: Page, signal: Signal) -> None:
 # ---------------------------------------------------------------------------------------------- participation
 
 
+@lru_cache(maxsize=8192)
 def participation_type(text: str) -> str | None:
-    """Participation type named by folded text, else None."""
+    """Participation type named by folded text, else None (remembered per text: menu labels repeat)."""
     for name, pattern in keywords.PARTICIPATION_TYPES:
         if pattern.search(text):
             return name

@@ -96,7 +96,12 @@ class Rejected(Exception):
 @lru_cache(maxsize=8192)
 def platform_of(url: str | None) -> str:
     """Platform name for a URL's host ('' when not a known platform)."""
-    host = urls.host_of(url)
+    return _platform_of_host(urls.host_of(url))
+
+
+@lru_cache(maxsize=4096)
+def _platform_of_host(host: str) -> str:
+    # remembered per host as well: a page's many URLs share a few hosts (its own above all)
     for domain, name in PLATFORM_DOMAINS.items():
         if urls.host_matches(host, domain):
             return name

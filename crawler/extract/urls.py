@@ -15,6 +15,8 @@ _HOST_RE = re.compile(r"^[a-z0-9\-._~%!$&'()*+,;=\[\]:]+$")
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "es-la.", "es-es.", "es.", "web.", "business.")
 _HOST_ALIASES = {"twitter.com": "x.com", "fb.com": "facebook.com", "youtu.be": "youtube.com"}
 # Pure functions of a URL string are memoised: every detector asks the same questions about the same links.
+# resolve's cache is keyed by the page too, so _tidy has its own: a site's menu resolves to the same absolute
+# URLs on every page.
 _CACHE_SIZE = 8192
 
 
@@ -33,6 +35,7 @@ def href_scheme(href: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def is_placeholder(raw: str | None) -> bool:
     """True for hrefs that lead nowhere: empty, '#', '#!', 'javascript:...', 'about:blank'."""
     href = clean_href(raw)
@@ -73,6 +76,7 @@ def _backslashes_in_path(href: str) -> str:
     return href[:cut].replace("\\", "/") + href[cut:]
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _tidy(url: str) -> str | None:
     """Lower-case scheme/host, drop default port, percent-encode unsafe characters; None if hostless."""
     try:

@@ -41,6 +41,9 @@ _INVISIBLE_SET = frozenset(INVISIBLE)
 # Elements whose text is not page text (BeautifulSoup's string containers): code, styles, templates, ruby notes.
 _CONTAINERS = frozenset({"script", "style", "template", "rt", "rp"})
 _PRESERVE_WHITESPACE = frozenset({"pre", "textarea"})
+# Elements that change how the text below them reads (hidden, kept verbatim, or code): the context DocIndex
+# carries down the tree.
+CONTEXT_TAGS = _INVISIBLE_SET | _CONTAINERS | _PRESERVE_WHITESPACE
 _ASCII_SPACES = " \n\t\f\r"
 _HINT_CHILDREN = ("img", "i", "span", "svg")
 
@@ -90,9 +93,12 @@ class DocIndex:
         self._by_names: dict[tuple[str, ...], tuple[list[int], list[Element]]] = {}
 
     def _walk(self, root: Element) -> None:
-        # lxml's iterwalk yields the events in C; only text runs and bookkeeping are Python work.
+        # lxml's iterwalk yields the events in C; only text runs and bookkeeping are Python work, so the
+        # context (hidden, verbatim, innermost container) is kept in plain variables, updated only at the
+        # rare elements of CONTEXT_TAGS, and read as is for every text run.
         hidden = preserve = 0
         containers: list[str] = []
+        container = ""
         open_elements: list[Element] = []
         position = 0
         texts, string_pos, tags, tag_pos = self.texts, self.string_pos, self.tags, self.tag_pos
@@ -107,23 +113,23 @@ class DocIndex:
                 by_name[name].append(el)
                 position += 1
                 open_elements.append(el)
-                if name in _INVISIBLE_SET:
-                    hidden += 1
-                if name in _PRESERVE_WHITESPACE:
-                    preserve += 1
-                if name in _CONTAINERS:
-                    containers.append(name)
+                if name in CONTEXT_TAGS:
+                    hidden += name in _INVISIBLE_SET
+                    preserve += name in _PRESERVE_WHITESPACE
+                    if name in _CONTAINERS:
+                        containers.append(name)
+                        container = name
                 value, owner = el.text, el
             elif event == "end":
                 name = el.tag
                 end[id(el)] = position
                 open_elements.pop()
-                if name in _INVISIBLE_SET:
-                    hidden -= 1
-                if name in _PRESERVE_WHITESPACE:
-                    preserve -= 1
-                if name in _CONTAINERS:
-                    containers.pop()
+                if name in CONTEXT_TAGS:
+                    hidden -= name in _INVISIBLE_SET
+                    preserve -= name in _PRESERVE_WHITESPACE
+                    if name in _CONTAINERS:
+                        containers.pop()
+                        container = containers[-1] if containers else ""
                 if el is root:
                     continue
                 value, owner = el.tail, open_elements[-1]
@@ -133,7 +139,7 @@ class DocIndex:
                 continue
             if not preserve and not value.strip(_ASCII_SPACES):
                 value = "\n" if "\n" in value else " "
-            texts.append(TextNode(value, owner, position, not hidden, containers[-1] if containers else ""))
+            texts.append(TextNode(value, owner, position, not hidden, container))
             string_pos.append(position)
             position += 1
 
@@ -141,14 +147,14 @@ class DocIndex:
         """Elements with one of these names, in document order."""
         if isinstance(names, str):
             return list(self.by_name.get(names, ()))
-        return self._positioned(tuple(names))[1]
+        return self.positioned(tuple(names))[1]
 
     def first(self, name: str) -> Element | None:
         """First element with this name."""
         found = self.by_name.get(name)
         return found[0] if found else None
 
-    def _positioned(self, names: tuple[str, ...]) -> tuple[list[int], list[Element]]:
+    def positioned(self, names: tuple[str, ...]) -> tuple[list[int], list[Element]]:
         """(positions, elements) with one of these names, document order; cached per name tuple."""
         cached = self._by_names.get(names)
         if cached is None:
@@ -158,7 +164,7 @@ class DocIndex:
 
     def previous(self, el: Element, names: tuple[str, ...]) -> Element | None:
         """Closest element with one of these names that starts before el, ancestors included."""
-        positions, tags = self._positioned(names)
+        positions, tags = self.positioned(names)
         i = bisect_left(positions, self.start[id(el)])
         return tags[i - 1] if i else None
 
@@ -189,7 +195,7 @@ class DocIndex:
 
     def count_in(self, el: Element, name: str) -> int:
         """Number of `name` elements strictly below el."""
-        positions = self._positioned((name,))[0]
+        positions = self.positioned((name,))[0]
         start, end = self.start[id(el)], self.end[id(el)]
         return bisect_left(positions, end) - bisect_left(positions, start + 1)
 

@@ -86,7 +86,7 @@ _CF_PATH = "/cdn-cgi/l/email-protection#"
 def cloudflare_emails(page: Page) -> list[str]:
     """Addresses hidden by Cloudflare's e-mail obfuscation (`data-cfemail` or a /cdn-cgi/l/email-protection#…
     link, shown to visitors once its script decodes them): the hex is XOR-ed with its first byte."""
-    encoded = [el.get("data-cfemail") for el in page.index.tags if el.get("data-cfemail")]
+    encoded = [el.get("data-cfemail") for el in page.index.with_attribute("data-cfemail") if el.get("data-cfemail")]
     encoded += [link.raw.split("#", 1)[1] for link in page.links if link.raw and _CF_PATH in link.raw]
     return [a for a in (_cf_decode(e) for e in encoded) if a]
 

@@ -149,6 +149,20 @@ class DocIndex:
             return list(self.by_name.get(names, ()))
         return self.positioned(tuple(names))[1]
 
+    @cached_property
+    def _by_attribute(self) -> dict[str, list[Element]]:
+        found: dict[str, list[Element]] = defaultdict(list)
+        for el in self.tags:
+            for name in el.keys():
+                found[name].append(el)
+        return found
+
+    def with_attribute(self, name: str) -> list[Element]:
+        """Elements that carry the attribute, in document order. Several detectors look for rare attributes
+        (data-format, data-cfemail, data-href, platform markers): one pass over the tree, on first use,
+        answers them all."""
+        return list(self._by_attribute.get(name, ()))
+
     def first(self, name: str) -> Element | None:
         """First element with this name."""
         found = self.by_name.get(name)

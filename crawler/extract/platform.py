@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree
-
 from crawler.extract import urls
 from crawler.extract.dom import Page, class_names
 from crawler.extract.registry import as_extraction, extractor
@@ -56,12 +54,8 @@ def _own_asset_urls(page: Page) -> list[str]:
 
 
 def has_attribute(page: Page, name: str) -> bool:
-    """Some element of the page carries the attribute (libxml2 looks: a Python loop over every element of the
-    page, once per fingerprint, cost more than the fingerprint)."""
-    return page.root is not None and bool(_HAS_ATTRIBUTE(page.root, name=name))
-
-
-_HAS_ATTRIBUTE = etree.XPath("boolean(descendant-or-self::*[@*[name() = $name]])")
+    """Some element of the page carries the attribute."""
+    return bool(page.index.with_attribute(name))
 
 
 def html_attributes(page: Page) -> str:
@@ -77,22 +71,12 @@ def body_classes(page: Page) -> str:
 
 def links_to(page: Page, pattern: re.Pattern[str]) -> bool:
     """Some <a href> matches the pattern."""
-    return any(pattern.search(href) for href in _hrefs(page, "a"))
+    return any(a.tag == "a" and matches(a, "href", pattern) for a in page.index.with_attribute("href"))
 
 
 def any_href(page: Page, pattern: re.Pattern[str]) -> bool:
     """Some element's href matches the pattern."""
-    return any(pattern.search(href) for href in _hrefs(page, "*"))
-
-
-def _hrefs(page: Page, name: str) -> list[str]:
-    """href values of `name` elements ("*": any element), gathered once per page for every fingerprint."""
-    def compute() -> list[str]:
-        if page.root is None:
-            return []
-        return [str(href) for href in page.root.xpath(f"descendant-or-self::{name}/@href")]
-
-    return page.memo(("platform.hrefs", name), compute)
+    return any(matches(t, "href", pattern) for t in page.index.with_attribute("href"))
 
 
 def matches(el, attr: str, pattern: re.Pattern[str]) -> bool:

@@ -294,10 +294,7 @@ def _period_selector(page: Page) -> bool:
 
 def _format_badges(page: Page) -> int:
     """Elements that label a resource's format (CKAN's data-format badges, 'CSV' / 'XLSX' labels)."""
-    if page.root is None:
-        return 0
-    # libxml2 finds the few elements that carry the attribute; a Python loop over every element cost more
-    formats = (el.get("data-format") for el in page.root.xpath("descendant-or-self::*[@data-format]"))
+    formats = (el.get("data-format") for el in page.index.with_attribute("data-format"))
     return sum(1 for fmt in formats if fmt and fmt.strip().lower() in FILE_FORMATS)
 
 

@@ -338,9 +338,7 @@ def _youtube_account_path(url: str) -> bool:
 
 def _plugin_targets(page: Page):
     """(element, account href, via) for Facebook page plug-ins and Twitter timelines not written as <a>."""
-    for div in page.index.tags:
-        if "data-href" not in div.attrib:
-            continue
+    for div in page.index.with_attribute("data-href"):
         classes = class_names(div).lower()
         if div.tag != "a" and any(c in classes for c in ("fb-page", "fb-like-box", "fb-follow")):
             yield div, div.get("data-href"), "plugin"
@@ -352,8 +350,8 @@ def _plugin_targets(page: Page):
             href = (parse_qs(urlsplit(url).query).get("href") or [""])[0]
             if href:
                 yield frame, href, "plugin"
-    for div in page.index.tags:
-        if "data-screen-name" in div.attrib and div.tag != "a":
+    for div in page.index.with_attribute("data-screen-name"):
+        if div.tag != "a":
             yield div, "https://x.com/" + div.get("data-screen-name"), "widget"
 
 

@@ -73,6 +73,7 @@ _END = 1 << 62
 # Cheap pre-filter before folding a text run for office titles (most runs have none).
 _CARGO_HINT = re.compile(r"direct|regid|s[ií]ndic|tesor|contral|secretar|coordin|jef[ea]|titular|oficial|encargad|"
                          r"president", re.I)
+_CARGO_HINT_MIN = 4   # characters of the shortest word _CARGO_HINT matches (jefa, jefe)
 _SAYS_NOTHING = frozenset({"a", "span", "i", "b", "em", "strong", "img", "br", "p", "td", "tr", "th", "option",
                            "svg", "path", "small", "label", "input", "button", "h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -366,8 +367,10 @@ def _person_cards(page: Page, excluded: list[tuple[int, int]]) -> int:
     cards = 0
     seen: set[int] = set()
     for node in page.index.texts:
-        if not node.plain or not _CARGO_HINT.search(node.value) or _inside(node.position, excluded) \
-                or not CARGO.search(fold(node.value)):
+        # a run shorter than the hint's shortest word ("jefe") is skipped before the case-blind search (most
+        # runs are the single spaces and newlines between elements)
+        if not node.plain or len(node.value) < _CARGO_HINT_MIN or not _CARGO_HINT.search(node.value) \
+                or _inside(node.position, excluded) or not CARGO.search(fold(node.value)):
             continue
         block = node.owner
         for _ in range(3):

@@ -253,6 +253,7 @@ class Page:
     root: Element | None                      # the <html> element (None for an empty document)
     headers: dict[str, str] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _texts: dict[int, str] = field(default_factory=dict, repr=False)
 
     @cached_property
     def index(self) -> DocIndex:
@@ -261,13 +262,19 @@ class Page:
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Per-page cache for values several detectors derive (platforms, e-mails, block texts)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def text_of(self, el: Element) -> str:
         """Squashed text of an element, computed once per element."""
-        return self.memo(("text", id(el)), lambda: squash(self.index.get_text(el, " ")))
+        # its own dict, keyed by the element's id: asked for every link and block, so no key tuple or closure
+        text = self._texts.get(id(el))
+        if text is None:
+            text = self._texts[id(el)] = squash(self.index.get_text(el, " "))
+        return text
 
     def raw_text(self, el: Element, separator: str = "") -> str:
         """Unsquashed text of an element (a <script>'s code, a block's lines)."""

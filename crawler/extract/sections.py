@@ -58,6 +58,12 @@ def real_target(page: Page, link: Link) -> bool:
     return ext not in FILE_FORMATS and ext not in DOCUMENT_FORMATS and ext not in IMAGE_EXTS
 
 
+# Compiled once: portal_of and transparency_target run for every link of every page.
+_SOCRATA_ID = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}$")
+_DATA_HOST = re.compile(r"^(www\.)?(datos|datosabiertos|opendata|data|catalogo|catalogodatos)[.-]")
+_STATE_PORTAL_HOST = re.compile(r"transparencia|infomex|saimex|ipomex|sisai|itai|infoem|iaip")
+
+
 def portal_of(url: str) -> str | None:
     """Open-data portal software recognisable from the URL, else None."""
     host = urls.host_of(url)
@@ -67,7 +73,7 @@ def portal_of(url: str) -> str | None:
         return "datos_gob_mx"
     if host.endswith((".hub.arcgis.com", ".opendata.arcgis.com")) or "hub.arcgis.com" == host:
         return "arcgis_hub"
-    if host.endswith(".socrata.com") or re.match(r"^[a-z0-9]{4}-[a-z0-9]{4}$", path[1] if len(path) > 1 else "") \
+    if host.endswith(".socrata.com") or _SOCRATA_ID.match(path[1] if len(path) > 1 else "") \
             and first in ("resource", "d"):
         return "socrata"
     if "dkan" in host or first == "dkan":
@@ -80,7 +86,7 @@ def portal_of(url: str) -> str | None:
 
 def _data_host(host: str) -> bool:
     """Hosts named like a data portal (datos.*, datosabiertos.*, opendata.*, data.*)."""
-    return bool(re.match(r"^(www\.)?(datos|datosabiertos|opendata|data|catalogo|catalogodatos)[.-]", host))
+    return bool(_DATA_HOST.match(host))
 
 
 def transparency_target(page: Page, url: str) -> str:
@@ -91,7 +97,7 @@ def transparency_target(page: Page, url: str) -> str:
         return "sipot"
     if urls.host_matches(host, "plataformadetransparencia.org.mx") or urls.host_matches(host, "infomex.org.mx"):
         return "pnt"
-    if not page.is_own(url) and re.search(r"transparencia|infomex|saimex|ipomex|sisai|itai|infoem|iaip", host):
+    if not page.is_own(url) and _STATE_PORTAL_HOST.search(host):
         return "state_portal"
     return "site"
 
@@ -291,8 +297,10 @@ def _participation_platform(url: str) -> str | None:
 # ---------------------------------------------------------------------------------------------- report / evaluation
 
 
+@lru_cache(maxsize=8192)
 def _classify(text: str, table) -> str | None:
-    """First type in a (name, pattern) table that matches."""
+    """First type in a (name, pattern) table that matches (remembered per text and table: menu labels
+    repeat on every page)."""
     for name, pattern in table:
         if pattern.search(text):
             return name

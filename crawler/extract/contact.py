@@ -33,6 +33,7 @@ _PHONE_RE = re.compile(
     r"|\d{2}[\s.-]\d{2}[\s.-]\d{2}[\s.-]\d{2}(?:[\s.-]\d{2})?"
     r"|\d{3,4}[\s.-]\d{4}"
     r"|\d{7,10})(?![\w/-]|\.\d)")
+_DIGIT = re.compile(r"\d")   # the same digits _PHONE_RE's \d reads
 _CHAINED_RE = re.compile(r"^\s*(?:[/,;|y]|ó|o|ext\.?\s*\d+\s*[/,;]?)\s*$", re.I)
 _CHAT_MARKERS = ("tawk.to", "embed.tawk", "zopim", "zendesk", "crisp.chat", "livechatinc", "tidio",
                  "jivosite", "fb-customerchat", "customerchat", "messenger", "hubspot", "botpress", "dialogflow")
@@ -153,6 +154,8 @@ def phones(page: Page) -> list[str]:
 def _phones_in_text(page: Page, text: str, node: TextNode | None, found: dict[str, str]) -> None:
     """Numbers in one text run: the first needs a cue, the next may be chained with '/'. `node` is the page's
     text node (its markup can hold the cue), None for text a script shows."""
+    if not _DIGIT.search(text):
+        return    # every number has digits: most runs have none, and the phone pattern is slow to fail
     last_end = None
     for match in _PHONE_RE.finditer(text):
         shown = match.group(0).strip()

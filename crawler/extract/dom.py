@@ -46,6 +46,7 @@ _PRESERVE_WHITESPACE = frozenset({"pre", "textarea"})
 CONTEXT_TAGS = _INVISIBLE_SET | _CONTAINERS | _PRESERVE_WHITESPACE
 _ASCII_SPACES = " \n\t\f\r"
 _HINT_CHILDREN = ("img", "i", "span", "svg")
+_MISSING = object()   # Page.memo's "not computed yet" (None is a value worth remembering)
 
 
 class TextNode:
@@ -262,11 +263,10 @@ class Page:
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Per-page cache for values several detectors derive (platforms, e-mails, block texts)."""
-        try:
-            return self._memo[key]
-        except KeyError:
+        value = self._memo.get(key, _MISSING)
+        if value is _MISSING:
             value = self._memo[key] = compute()
-            return value
+        return value
 
     def text_of(self, el: Element) -> str:
         """Squashed text of an element, computed once per element."""

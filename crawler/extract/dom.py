@@ -52,7 +52,7 @@ _MISSING = object()   # Page.memo's "not computed yet" (None is a value worth re
 class TextNode:
     """One run of text in document order: an element's .text or a child's .tail, as a reader meets it."""
 
-    __slots__ = ("value", "owner", "position", "visible", "container")
+    __slots__ = ("value", "owner", "position", "visible", "container", "plain")
 
     def __init__(self, value: str, owner: Element, position: int, visible: bool, container: str) -> None:
         self.value = value          # the text (whitespace-only runs collapsed as described above)
@@ -60,11 +60,9 @@ class TextNode:
         self.position = position    # document-order position (shared numbering with elements)
         self.visible = visible      # a reader sees it (no invisible ancestor)
         self.container = container  # innermost script/style/template/rt/rp around it, "" for page text
-
-    @property
-    def plain(self) -> bool:
-        """Visible page text (not code, styles, templates or ruby notes)."""
-        return self.visible and not self.container
+        # visible page text (not code, styles, templates or ruby notes); stored, not a property: the
+        # detectors ask it of every text run
+        self.plain = visible and not container
 
     def has_ancestor(self, name: str) -> bool:
         """True if the text sits inside a `name` element."""

@@ -26,7 +26,9 @@ def clean_href(raw: str | None) -> str:
     if raw is None:
         return ""
     text = raw.strip(_STRIP_CHARS)
-    return re.sub(r"[\t\r\n]", "", text)
+    # str.replace: what re.sub(r"[\t\r\n]", "", text) did, at a third of its cost (every href, src and
+    # action of every page passes here once)
+    return text.replace("\t", "").replace("\r", "").replace("\n", "")
 
 
 def href_scheme(href: str) -> str:

@@ -64,8 +64,9 @@ _DATA_HOST = re.compile(r"^(www\.)?(datos|datosabiertos|opendata|data|catalogo|c
 _STATE_PORTAL_HOST = re.compile(r"transparencia|infomex|saimex|ipomex|sisai|itai|infoem|iaip")
 
 
+@lru_cache(maxsize=8192)
 def portal_of(url: str) -> str | None:
-    """Open-data portal software recognisable from the URL, else None."""
+    """Open-data portal software recognisable from the URL, else None (asked of every link: remembered)."""
     host = urls.host_of(url)
     path = urls.path_segments(url)
     first = path[0].lower() if path else ""
@@ -91,13 +92,21 @@ def _data_host(host: str) -> bool:
 
 def transparency_target(page: Page, url: str) -> str:
     """site, pnt, sipot or state_portal for a transparency link."""
+    target = _target_by_url(url)
+    return "site" if target == "state_portal" and page.is_own(url) else target
+
+
+@lru_cache(maxsize=8192)
+def _target_by_url(url: str) -> str:
+    """transparency_target by the URL alone (asked of every link: remembered); a "state_portal" host of the
+    site itself is the site's."""
     host = urls.host_of(url)
     low = url.lower()
     if "sipot" in low or "consultapublicamx" in host:
         return "sipot"
     if urls.host_matches(host, "plataformadetransparencia.org.mx") or urls.host_matches(host, "infomex.org.mx"):
         return "pnt"
-    if not page.is_own(url) and _STATE_PORTAL_HOST.search(host):
+    if _STATE_PORTAL_HOST.search(host):
         return "state_portal"
     return "site"
 

@@ -6,8 +6,7 @@ from itertools import accumulate
 
 import textstat
 
-from crawler.extract.dom import CONTEXT_TAGS as _CONTEXT_TAGS
-from crawler.extract.dom import DocIndex, Element, Page
+from crawler.extract.dom import CONTEXT_TAGS, DocIndex, Element, Page
 from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.text import squash
 from crawler.extract.types import Extraction, Signal
@@ -46,7 +45,7 @@ def _subtree_index(page: Page, root: Element) -> DocIndex:
     """An index in which root's text reads as if root were cut out of the page. The page's own index does when
     no ancestor of root hides text, keeps whitespace or holds code (its text runs are then the same), so the
     page is walked a second time only in that rare case."""
-    if any(a.tag in _CONTEXT_TAGS for a in root.iterancestors()):
+    if any(a.tag in CONTEXT_TAGS for a in root.iterancestors()):
         return DocIndex(root)
     return page.index
 

@@ -1,11 +1,12 @@
 """Readability of data-section pages (clarity) and mobile-friendliness (responsive)."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from itertools import accumulate
 
 import textstat
 
-from crawler.extract.dom import DocIndex, Page
+from crawler.extract.dom import CONTEXT_TAGS, DocIndex, Element, Page
 from crawler.extract.registry import as_extraction, extractor
 from crawler.extract.text import squash
 from crawler.extract.types import Extraction, Signal
@@ -22,22 +23,37 @@ def main_text(page: Page) -> str:
         return ""
     # The root's subtree as if cut out of the page (only its own ancestors hide text) with the boilerplate
     # elements removed: a <p> inside boilerplate is dropped, and so are boilerplate strings inside a <p>.
-    index = DocIndex(root)
-    size = index.end[id(root)]
-    marks = [0] * (size + 1)
-    for el in index.find_all(_BOILERPLATE):
-        marks[index.start[id(el)]] += 1
-        marks[index.end[id(el)]] -= 1
+    index = _subtree_index(page, root)
+    lo, hi = index.start[id(root)], index.end[id(root)]
+    marks = [0] * (hi - lo + 1)
+    for el in _below(index, _BOILERPLATE, lo, hi):
+        marks[index.start[id(el)] - lo] += 1
+        marks[index.end[id(el)] - lo] -= 1
     removed = [depth > 0 for depth in accumulate(marks)]
     paragraphs = []
-    for p in index.find_all("p"):
-        if removed[index.start[id(p)]]:
+    for p in _below(index, ("p",), lo, hi):
+        if removed[index.start[id(p)] - lo]:
             continue
-        texts = [t.value for t in index.strings_in(p) if t.visible and not removed[t.position]]
+        texts = [t.value for t in index.strings_in(p) if t.visible and not removed[t.position - lo]]
         paragraphs.append(squash(" ".join(texts)))
     prose = [p if p.endswith((".", "!", "?", ":")) else p + "." for p in paragraphs
              if len(p.split()) >= MIN_PARAGRAPH_WORDS]
     return " ".join(prose)
+
+
+def _subtree_index(page: Page, root: Element) -> DocIndex:
+    """An index in which root's text reads as if root were cut out of the page. The page's own index does when
+    no ancestor of root hides text, keeps whitespace or holds code (its text runs are then the same), so the
+    page is walked a second time only in that rare case."""
+    if any(a.tag in CONTEXT_TAGS for a in root.iterancestors()):
+        return DocIndex(root)
+    return page.index
+
+
+def _below(index: DocIndex, names: tuple[str, ...], lo: int, hi: int) -> list[Element]:
+    """Elements with one of these names starting in the position range [lo, hi), document order."""
+    positions, tags = index.positioned(names)
+    return tags[bisect_left(positions, lo):bisect_left(positions, hi)]
 
 
 def fernandez_huerta(text: str) -> float:

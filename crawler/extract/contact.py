@@ -19,6 +19,9 @@ _EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64})@([A-Za-z0-9-]+(?:\
 _OBFUSCATED_RE = re.compile(
     r"([A-Za-z0-9._%+-]{2,64})\s*[\[(\{]\s*(?:at|arroba)\s*[\])\}]\s*"
     r"([A-Za-z0-9-]+(?:\s*(?:\.|[\[(\{]\s*(?:dot|punto)\s*[\])\}])\s*[A-Za-z0-9-]+)+)", re.I)
+# The "[at]" every obfuscated address holds: a page without one is not scanned with _OBFUSCATED_RE, whose
+# leading run of up to 64 name characters is retried at every position of the text (a quarter millisecond a page).
+_OBFUSCATED_AT = re.compile(r"[\[(\{]\s*(?:at|arroba)\s*[\])\}]", re.I)
 _PLACEHOLDER_DOMAINS = ("example.com", "example.org", "domain.com", "dominio.com", "ejemplo.com", "email.com",
                         "yourdomain.com", "tudominio.com", "company.com", "mail.com", "sentry.io", "wixpress.com")
 _ASSET_TLDS = ("png", "jpg", "jpeg", "gif", "webp", "svg", "css", "js")
@@ -30,6 +33,7 @@ _PHONE_RE = re.compile(
     r"|\d{2}[\s.-]\d{2}[\s.-]\d{2}[\s.-]\d{2}(?:[\s.-]\d{2})?"
     r"|\d{3,4}[\s.-]\d{4}"
     r"|\d{7,10})(?![\w/-]|\.\d)")
+_DIGIT = re.compile(r"\d")   # the same digits _PHONE_RE's \d reads
 _CHAINED_RE = re.compile(r"^\s*(?:[/,;|y]|ó|o|ext\.?\s*\d+\s*[/,;]?)\s*$", re.I)
 _CHAT_MARKERS = ("tawk.to", "embed.tawk", "zopim", "zendesk", "crisp.chat", "livechatinc", "tidio",
                  "jivosite", "fb-customerchat", "customerchat", "messenger", "hubspot", "botpress", "dialogflow")
@@ -58,7 +62,7 @@ def _emails(page: Page) -> list[tuple[str, str]]:
                 if match and _is_real_email(*match.groups()):
                     found.setdefault(part.strip(), "mailto")
     text = page.visible_text
-    for match in _EMAIL_RE.finditer(text):
+    for match in _EMAIL_RE.finditer(text) if "@" in text else ():   # no "@", no address: skip the scan
         if _is_real_email(*match.groups()):
             found.setdefault(match.group(0).lower(), "text")
     for address, how in [*((a, "cdn_obfuscated") for a in cloudflare_emails(page)),
@@ -70,7 +74,7 @@ def _emails(page: Page) -> list[tuple[str, str]]:
         for match in _EMAIL_RE.finditer(shown):
             if _is_real_email(*match.groups()):
                 found.setdefault(match.group(0).lower(), "script")
-    for match in _OBFUSCATED_RE.finditer(text):
+    for match in _OBFUSCATED_RE.finditer(text) if _OBFUSCATED_AT.search(text) else ():
         domain = re.sub(r"\s*[\[(\{]\s*(?:dot|punto)\s*[\])\}]\s*|\s*\.\s*", ".", match.group(2), flags=re.I)
         if "." in domain and _is_real_email(match.group(1), domain):
             found.setdefault(f"{match.group(1)}@{domain}".lower(), "obfuscated")
@@ -83,7 +87,7 @@ _CF_PATH = "/cdn-cgi/l/email-protection#"
 def cloudflare_emails(page: Page) -> list[str]:
     """Addresses hidden by Cloudflare's e-mail obfuscation (`data-cfemail` or a /cdn-cgi/l/email-protection#…
     link, shown to visitors once its script decodes them): the hex is XOR-ed with its first byte."""
-    encoded = [el.get("data-cfemail") for el in page.index.tags if el.get("data-cfemail")]
+    encoded = [el.get("data-cfemail") for el in page.index.with_attribute("data-cfemail") if el.get("data-cfemail")]
     encoded += [link.raw.split("#", 1)[1] for link in page.links if link.raw and _CF_PATH in link.raw]
     return [a for a in (_cf_decode(e) for e in encoded) if a]
 
@@ -150,6 +154,8 @@ def phones(page: Page) -> list[str]:
 def _phones_in_text(page: Page, text: str, node: TextNode | None, found: dict[str, str]) -> None:
     """Numbers in one text run: the first needs a cue, the next may be chained with '/'. `node` is the page's
     text node (its markup can hold the cue), None for text a script shows."""
+    if not _DIGIT.search(text):
+        return    # every number has digits: most runs have none, and the phone pattern is slow to fail
     last_end = None
     for match in _PHONE_RE.finditer(text):
         shown = match.group(0).strip()

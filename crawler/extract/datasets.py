@@ -85,6 +85,11 @@ def _item_label(el: Element, page: Page) -> str:
     item = next(el.iterancestors(*_ITEM_TAGS), None)
     if item is None:
         return ""
+    # the label is the item's: a row with several file links (one per format) is read once
+    return page.memo(("datasets.item_label", id(item)), lambda: _label_of_item(item, page))
+
+
+def _label_of_item(item: Element, page: Page) -> str:
     text = page.text_of(item)
     for link in item.iterdescendants("a"):
         text = text.replace(page.text_of(link), " ")
@@ -101,14 +106,14 @@ def _collections(page: Page, entries: list[tuple[Link, str, str]]) -> list[tuple
     different thing (a region, a subject) are collections of their own, the heading their topic; items that
     differ only by period or format stay one collection (a series)."""
     labels = [_item_label(link.el, page) for link, _, _ in entries]
+    keys = [_topic_of_series(label) for label in labels]     # each folded once, read by both loops
     by_heading: dict[str, set[str]] = {}
-    for (_, heading, _), label in zip(entries, labels, strict=True):
-        key = _topic_of_series(label)
+    for (_, heading, _), key in zip(entries, keys, strict=True):
         if key:
             by_heading.setdefault(heading, set()).add(key)
     out = []
-    for (_, heading, topic), label in zip(entries, labels, strict=True):
-        if len(by_heading.get(heading, ())) >= _MIN_ITEMS and _topic_of_series(label):
+    for (_, heading, topic), label, key in zip(entries, labels, keys, strict=True):
+        if len(by_heading.get(heading, ())) >= _MIN_ITEMS and key:
             out.append((label, heading))
         else:
             out.append((heading, topic))

@@ -126,6 +126,9 @@ def dataset_dates(page: Page) -> list[tuple[date, str, str]]:
             if not any(other is not block and any(p is block for p in other.iterancestors()) for other in blocks)]
 
 
+_TOO_LONG = "too long"
+
+
 def _dated_block(page: Page, el):
     """The nearest small ancestor of a file link whose text carries an update cue and a date."""
     block = el
@@ -133,15 +136,25 @@ def _dated_block(page: Page, el):
         block = block.getparent()
         if block is None or block.tag in ("body", "html"):
             return None
-        text = " ".join(page.visible_strings(block))
-        if len(text) > _BLOCK_MAX_CHARS:
+        # the file links of one table or list share their ancestors: each block is read once per page
+        said = page.memo(("dates.block", id(block)), lambda b=block: _block_date(page, b))
+        if said is _TOO_LONG:
             return None
-        folded = fold(text)
-        cue = keywords.UPDATE_CUE.search(folded)
-        when = cue and parse_spanish_date(folded[cue.end(): cue.end() + _WINDOW])
-        if when:
-            return block, when, squash(text)[:160]
+        if said:
+            return block, *said
     return None
+
+
+def _block_date(page: Page, block) -> tuple[date, str] | str | None:
+    """(date, snippet) a block's visible text states after an update cue; None if none, _TOO_LONG for a block
+    too large to be one dataset's own."""
+    text = " ".join(page.visible_strings(block))
+    if len(text) > _BLOCK_MAX_CHARS:
+        return _TOO_LONG
+    folded = fold(text)
+    cue = keywords.UPDATE_CUE.search(folded)
+    when = cue and parse_spanish_date(folded[cue.end(): cue.end() + _WINDOW])
+    return (when, squash(text)[:160]) if when else None
 
 
 def extract(page: Page, in_data_section: bool) -> list[Signal]:

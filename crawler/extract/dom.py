@@ -41,14 +41,18 @@ _INVISIBLE_SET = frozenset(INVISIBLE)
 # Elements whose text is not page text (BeautifulSoup's string containers): code, styles, templates, ruby notes.
 _CONTAINERS = frozenset({"script", "style", "template", "rt", "rp"})
 _PRESERVE_WHITESPACE = frozenset({"pre", "textarea"})
+# Elements that change how the text below them reads (hidden, kept verbatim, or code): the context DocIndex
+# carries down the tree.
+CONTEXT_TAGS = _INVISIBLE_SET | _CONTAINERS | _PRESERVE_WHITESPACE
 _ASCII_SPACES = " \n\t\f\r"
 _HINT_CHILDREN = ("img", "i", "span", "svg")
+_MISSING = object()   # Page.memo's "not computed yet" (None is a value worth remembering)
 
 
 class TextNode:
     """One run of text in document order: an element's .text or a child's .tail, as a reader meets it."""
 
-    __slots__ = ("value", "owner", "position", "visible", "container")
+    __slots__ = ("value", "owner", "position", "visible", "container", "plain")
 
     def __init__(self, value: str, owner: Element, position: int, visible: bool, container: str) -> None:
         self.value = value          # the text (whitespace-only runs collapsed as described above)
@@ -56,11 +60,9 @@ class TextNode:
         self.position = position    # document-order position (shared numbering with elements)
         self.visible = visible      # a reader sees it (no invisible ancestor)
         self.container = container  # innermost script/style/template/rt/rp around it, "" for page text
-
-    @property
-    def plain(self) -> bool:
-        """Visible page text (not code, styles, templates or ruby notes)."""
-        return self.visible and not self.container
+        # visible page text (not code, styles, templates or ruby notes); stored, not a property: the
+        # detectors ask it of every text run
+        self.plain = visible and not container
 
     def has_ancestor(self, name: str) -> bool:
         """True if the text sits inside a `name` element."""
@@ -90,9 +92,12 @@ class DocIndex:
         self._by_names: dict[tuple[str, ...], tuple[list[int], list[Element]]] = {}
 
     def _walk(self, root: Element) -> None:
-        # lxml's iterwalk yields the events in C; only text runs and bookkeeping are Python work.
+        # lxml's iterwalk yields the events in C; only text runs and bookkeeping are Python work, so the
+        # context (hidden, verbatim, innermost container) is kept in plain variables, updated only at the
+        # rare elements of CONTEXT_TAGS, and read as is for every text run.
         hidden = preserve = 0
         containers: list[str] = []
+        container = ""
         open_elements: list[Element] = []
         position = 0
         texts, string_pos, tags, tag_pos = self.texts, self.string_pos, self.tags, self.tag_pos
@@ -107,23 +112,23 @@ class DocIndex:
                 by_name[name].append(el)
                 position += 1
                 open_elements.append(el)
-                if name in _INVISIBLE_SET:
-                    hidden += 1
-                if name in _PRESERVE_WHITESPACE:
-                    preserve += 1
-                if name in _CONTAINERS:
-                    containers.append(name)
+                if name in CONTEXT_TAGS:
+                    hidden += name in _INVISIBLE_SET
+                    preserve += name in _PRESERVE_WHITESPACE
+                    if name in _CONTAINERS:
+                        containers.append(name)
+                        container = name
                 value, owner = el.text, el
             elif event == "end":
                 name = el.tag
                 end[id(el)] = position
                 open_elements.pop()
-                if name in _INVISIBLE_SET:
-                    hidden -= 1
-                if name in _PRESERVE_WHITESPACE:
-                    preserve -= 1
-                if name in _CONTAINERS:
-                    containers.pop()
+                if name in CONTEXT_TAGS:
+                    hidden -= name in _INVISIBLE_SET
+                    preserve -= name in _PRESERVE_WHITESPACE
+                    if name in _CONTAINERS:
+                        containers.pop()
+                        container = containers[-1] if containers else ""
                 if el is root:
                     continue
                 value, owner = el.tail, open_elements[-1]
@@ -133,7 +138,7 @@ class DocIndex:
                 continue
             if not preserve and not value.strip(_ASCII_SPACES):
                 value = "\n" if "\n" in value else " "
-            texts.append(TextNode(value, owner, position, not hidden, containers[-1] if containers else ""))
+            texts.append(TextNode(value, owner, position, not hidden, container))
             string_pos.append(position)
             position += 1
 
@@ -141,14 +146,28 @@ class DocIndex:
         """Elements with one of these names, in document order."""
         if isinstance(names, str):
             return list(self.by_name.get(names, ()))
-        return self._positioned(tuple(names))[1]
+        return self.positioned(tuple(names))[1]
+
+    @cached_property
+    def _by_attribute(self) -> dict[str, list[Element]]:
+        found: dict[str, list[Element]] = defaultdict(list)
+        for el in self.tags:
+            for name in el.keys():
+                found[name].append(el)
+        return found
+
+    def with_attribute(self, name: str) -> list[Element]:
+        """Elements that carry the attribute, in document order. Several detectors look for rare attributes
+        (data-format, data-cfemail, data-href, platform markers): one pass over the tree, on first use,
+        answers them all."""
+        return list(self._by_attribute.get(name, ()))
 
     def first(self, name: str) -> Element | None:
         """First element with this name."""
         found = self.by_name.get(name)
         return found[0] if found else None
 
-    def _positioned(self, names: tuple[str, ...]) -> tuple[list[int], list[Element]]:
+    def positioned(self, names: tuple[str, ...]) -> tuple[list[int], list[Element]]:
         """(positions, elements) with one of these names, document order; cached per name tuple."""
         cached = self._by_names.get(names)
         if cached is None:
@@ -158,7 +177,7 @@ class DocIndex:
 
     def previous(self, el: Element, names: tuple[str, ...]) -> Element | None:
         """Closest element with one of these names that starts before el, ancestors included."""
-        positions, tags = self._positioned(names)
+        positions, tags = self.positioned(names)
         i = bisect_left(positions, self.start[id(el)])
         return tags[i - 1] if i else None
 
@@ -189,7 +208,7 @@ class DocIndex:
 
     def count_in(self, el: Element, name: str) -> int:
         """Number of `name` elements strictly below el."""
-        positions = self._positioned((name,))[0]
+        positions = self.positioned((name,))[0]
         start, end = self.start[id(el)], self.end[id(el)]
         return bisect_left(positions, end) - bisect_left(positions, start + 1)
 
@@ -233,6 +252,7 @@ class Page:
     root: Element | None                      # the <html> element (None for an empty document)
     headers: dict[str, str] = field(default_factory=dict)
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _texts: dict[int, str] = field(default_factory=dict, repr=False)
 
     @cached_property
     def index(self) -> DocIndex:
@@ -241,13 +261,18 @@ class Page:
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Per-page cache for values several detectors derive (platforms, e-mails, block texts)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        return self._memo[key]
+        value = self._memo.get(key, _MISSING)
+        if value is _MISSING:
+            value = self._memo[key] = compute()
+        return value
 
     def text_of(self, el: Element) -> str:
         """Squashed text of an element, computed once per element."""
-        return self.memo(("text", id(el)), lambda: squash(self.index.get_text(el, " ")))
+        # its own dict, keyed by the element's id: asked for every link and block, so no key tuple or closure
+        text = self._texts.get(id(el))
+        if text is None:
+            text = self._texts[id(el)] = squash(self.index.get_text(el, " "))
+        return text
 
     def raw_text(self, el: Element, separator: str = "") -> str:
         """Unsquashed text of an element (a <script>'s code, a block's lines)."""

@@ -170,6 +170,7 @@ def url_ownership(url: str, site_hosts: frozenset[str], owner: Owner | None) -> 
     return Ownership(REFERENCE, "other_domain")
 
 
+@lru_cache(maxsize=4096)
 def _host_labels(host: str) -> str:
     """The labels of a host below its public suffix (the part an organisation chose)."""
     parts = _EXTRACT(host)

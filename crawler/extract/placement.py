@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
@@ -73,7 +74,12 @@ class Placement:
 
 def _tokens(el: etree._Element) -> str:
     """Class and id of an element as folded words."""
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return _folded_tokens(f"{el.get('class') or ''} {el.get('id') or ''}")
+
+
+@lru_cache(maxsize=8192)
+def _folded_tokens(raw: str) -> str:
+    # a site's template repeats the same class names on every page: folded once
     return _SEPARATORS.sub(" ", raw.lower()).strip() if raw.strip() else ""
 
 
@@ -141,12 +147,17 @@ def _said(node: etree._Element, cache: dict | None) -> Placement | None:
 def _ancestor_says(node: etree._Element) -> Placement | None:
     """What one ancestor says about the things inside it, or None when it says nothing."""
     tag = node.tag if isinstance(node.tag, str) else ""
-    role = (node.get("role") or "").lower()
+    return _markup_says(tag, (node.get("role") or "").lower(), _tokens(node))
+
+
+@lru_cache(maxsize=8192)
+def _markup_says(tag: str, role: str, tokens: str) -> Placement | None:
+    """_ancestor_says from the element's tag, role and class/id words alone, remembered: a site's template
+    repeats the same few combinations on every page (Placement is frozen, so the answers can be shared)."""
     if tag == "nav" or role in ("navigation", "menubar", "menu"):
         return Placement(NAVIGATION, "menu")
     if tag == "article":
         return Placement(CONTENT, "article")
-    tokens = _tokens(node)
     if tokens:
         found = _CONTENT_ANY.search(tokens)
         if found:

@@ -55,7 +55,7 @@ def _own_asset_urls(page: Page) -> list[str]:
 
 def has_attribute(page: Page, name: str) -> bool:
     """Some element of the page carries the attribute."""
-    return any(name in t.attrib for t in page.index.tags)
+    return bool(page.index.with_attribute(name))
 
 
 def html_attributes(page: Page) -> str:
@@ -71,12 +71,18 @@ def body_classes(page: Page) -> str:
 
 def links_to(page: Page, pattern: re.Pattern[str]) -> bool:
     """Some <a href> matches the pattern."""
-    return any(matches(a, "href", pattern) for a in page.find_all("a"))
+    return any(pattern.search(href) for href in _hrefs(page, anchors=True))
 
 
 def any_href(page: Page, pattern: re.Pattern[str]) -> bool:
     """Some element's href matches the pattern."""
-    return any(matches(t, "href", pattern) for t in page.index.tags)
+    return any(pattern.search(href) for href in _hrefs(page, anchors=False))
+
+
+def _hrefs(page: Page, anchors: bool) -> list[str]:
+    """href values of the page's <a> elements (or of all elements), read once for every fingerprint."""
+    return page.memo(("platform.hrefs", anchors), lambda: [
+        el.get("href") for el in page.index.with_attribute("href") if not anchors or el.tag == "a"])
 
 
 def matches(el, attr: str, pattern: re.Pattern[str]) -> bool:

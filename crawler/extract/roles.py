@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,7 @@ _END = 1 << 62
 # Cheap pre-filter before folding a text run for office titles (most runs have none).
 _CARGO_HINT = re.compile(r"direct|regid|s[ií]ndic|tesor|contral|secretar|coordin|jef[ea]|titular|oficial|encargad|"
                          r"president", re.I)
+_CARGO_HINT_MIN = 4   # characters of the shortest word _CARGO_HINT matches (jefa, jefe)
 _SAYS_NOTHING = frozenset({"a", "span", "i", "b", "em", "strong", "img", "br", "p", "td", "tr", "th", "option",
                            "svg", "path", "small", "label", "input", "button", "h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -160,25 +161,29 @@ _RULES = (
 def features(page: Page) -> dict[str, Any]:
     """Structural features of a page (counts and flags, all JSON-safe)."""
     main = _main_region(page)
-    head_text = fold(page.title) + " | " + fold(page.main_heading)
+    # each of these is read by several features: computed once (the JSON-LD blocks are parsed only here)
+    title, heading = fold(page.title), fold(page.main_heading)
+    og_type, jsonld_types = _og_type(page), _jsonld_types(page)
+    head_text = title + " | " + heading
     body = page.find("body")
     body_classes = _tokens(body) if body is not None else ""
     segments = [s.lower() for s in urls.path_segments(page.ctx.url)]
     query = urls.query_of(page.ctx.url)
     articles = page.find_all("article")
+    article_classes = _tokens(articles[0]) if len(articles) == 1 else ""
     links = main["links"]
     return {
         "home": page.ctx.is_home or _is_site_root(page.ctx.url),
-        "error_title": bool(_ERROR_TITLE.search(fold(page.title)) or _ERROR_TITLE.search(fold(page.main_heading))),
+        "error_title": bool(_ERROR_TITLE.search(title) or _ERROR_TITLE.search(heading)),
         "author_archive": bool(set(segments[:1]) & _AUTHOR_SEGMENTS) or bool(re.search(r"\bauthor\b", body_classes))
-        or _og_type(page) == "profile",
-        "listing_markup": bool(_LISTING_TITLE.search(fold(page.main_heading)) or _LISTING_TITLE.search(
-            fold(page.title).split(" | ")[0].split(" - ")[0]) or set(segments[:-1] or segments) & _LISTING_SEGMENTS
+        or og_type == "profile",
+        "listing_markup": bool(_LISTING_TITLE.search(heading) or _LISTING_TITLE.search(
+            title.split(" | ")[0].split(" - ")[0]) or set(segments[:-1] or segments) & _LISTING_SEGMENTS
             or re.search(r"(^|&)(s|q|buscar|search)=", query) or _LISTING_BODY.search(body_classes)),
-        "post_markup": bool(_POST_BODY.search(body_classes) or _jsonld_types(page) & _POST_JSONLD
-                            or (len(articles) == 1 and _POST_ARTICLE.search(_tokens(articles[0]))
-                                and not re.search(r"\btype page\b", _tokens(articles[0])))),
-        "article_hint": _og_type(page) == "article" or "article" in _jsonld_types(page),
+        "post_markup": bool(_POST_BODY.search(body_classes) or jsonld_types & _POST_JSONLD
+                            or (len(articles) == 1 and _POST_ARTICLE.search(article_classes)
+                                and not re.search(r"\btype page\b", article_classes))),
+        "article_hint": og_type == "article" or "article" in jsonld_types,
         "page_markup": bool(_PAGE_BODY.search(body_classes)),
         "teasers": _teasers(page, articles),
         "read_more": sum(1 for link in links if _READ_MORE.match(link.folded_label)),
@@ -258,10 +263,17 @@ def _has_pagination(page: Page) -> bool:
         if (link.get("rel") or "").lower() in ("next", "prev"):
             return True
     for el in page.find_all(("nav", "div", "ul")):
-        if ("class" in el.attrib or "id" in el.attrib) and _PAGINATION_CLASS.search(_tokens(el)):
+        if _may_paginate(el) and _PAGINATION_CLASS.search(_tokens(el)):
             return True
     return any(_PAGE_PARAM.search(link.url or "") and _PAGINATION_TEXT.match(link.folded_label)
                for link in page.links)
+
+
+def _may_paginate(el) -> bool:
+    """Cheap test before folding an element's class and id: every _PAGINATION_CLASS word holds "pag" or "nav"
+    (separators are not part of them, so the raw lower-cased value holds them too)."""
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return "pag" in raw or "nav" in raw
 
 
 _PAGE_PARAM = re.compile(r"(/page/\d+|[?&](page|paged|pagina|pg|start|offset)=\d+)")
@@ -283,12 +295,8 @@ def _period_selector(page: Page) -> bool:
 
 def _format_badges(page: Page) -> int:
     """Elements that label a resource's format (CKAN's data-format badges, 'CSV' / 'XLSX' labels)."""
-    count = 0
-    for el in page.index.tags:
-        fmt = el.get("data-format") if isinstance(el.tag, str) else None
-        if fmt and fmt.strip().lower() in FILE_FORMATS:
-            count += 1
-    return count
+    formats = (el.get("data-format") for el in page.index.with_attribute("data-format"))
+    return sum(1 for fmt in formats if fmt and fmt.strip().lower() in FILE_FORMATS)
 
 
 def _working_forms(page: Page) -> int:
@@ -308,7 +316,7 @@ def _main_region(page: Page) -> dict[str, Any]:
     index = page.index
     text_len = 0
     pieces: list[str] = []
-    for node in _outside(index.texts, excluded):
+    for node in _outside(index.texts, index.string_pos, excluded):
         if node.plain:
             value = node.value
             text_len += len(value.strip())
@@ -336,16 +344,22 @@ def _main_region(page: Page) -> dict[str, Any]:
     for el in page.find_all("time"):
         if not _inside(index.start[id(el)], excluded):
             dates += 1
-    heading = page.find("h1")
-    time_near_heading = False
-    if heading is not None:
-        following = [el for el in index.tags[index.tags.index(heading) + 1:][:25]]
-        time_near_heading = any(el.tag == "time" or _DATE_CLASSES.search(_tokens(el)) for el in following
-                                if isinstance(el.tag, str))
     return {"text": text_len, "lead": lead, "text_sample": " ".join(pieces), "links": main_links,
             "page_links": page_links, "files": files, "data_files": data_files, "link_text": link_text,
-            "dates": dates, "time_near_heading": time_near_heading, "person_cards": _person_cards(page, excluded),
+            "dates": dates, "time_near_heading": _time_near_heading(page), "person_cards": _person_cards(page, excluded),
             "obligation_rows": obligation_rows}
+
+
+def _time_near_heading(page: Page) -> bool:
+    """A <time> or a date-classed element among the 25 elements after the first h1."""
+    heading = page.find("h1")
+    if heading is None:
+        return False
+    index = page.index
+    # the h1's place in document order by bisection (list.index and a copy of the list's tail were O(n))
+    i = bisect_left(index.tag_pos, index.start[id(heading)])
+    following = index.tags[i + 1:i + 26]
+    return any(el.tag == "time" or _DATE_CLASSES.search(_tokens(el)) for el in following if isinstance(el.tag, str))
 
 
 def _person_cards(page: Page, excluded: list[tuple[int, int]]) -> int:
@@ -353,8 +367,10 @@ def _person_cards(page: Page, excluded: list[tuple[int, int]]) -> int:
     cards = 0
     seen: set[int] = set()
     for node in page.index.texts:
-        if not node.plain or not _CARGO_HINT.search(node.value) or _inside(node.position, excluded) \
-                or not CARGO.search(fold(node.value)):
+        # a run shorter than the hint's shortest word ("jefe") is skipped before the case-blind search (most
+        # runs are the single spaces and newlines between elements)
+        if not node.plain or len(node.value) < _CARGO_HINT_MIN or not _CARGO_HINT.search(node.value) \
+                or _inside(node.position, excluded) or not CARGO.search(fold(node.value)):
             continue
         block = node.owner
         for _ in range(3):
@@ -373,15 +389,16 @@ def _navigation_ranges(page: Page) -> list[tuple[int, int]]:
     index = page.index
     total = max(len(index.texts), 1)
     shared = page.memo("placement.said", dict)   # the same verdicts placement reads for every link
+    tags, tag_pos = index.tags, index.tag_pos
     ranges: list[tuple[int, int]] = []
-    for el in index.tags:
+    i, n = 0, len(tags)
+    while i < n:
+        el, start = tags[i], tag_pos[i]
+        i += 1
         if not isinstance(el.tag, str) or el.tag in ("html", "body"):
             continue
         if el.tag in _SAYS_NOTHING and not el.get("role"):
             continue          # an inline or leaf element is never a navigation container
-        start = index.start[id(el)]
-        if ranges and start < ranges[-1][1]:
-            continue          # inside a range already taken
         said = _said(el, shared)
         if said is None or said.zone != "navigation":
             continue
@@ -390,19 +407,19 @@ def _navigation_ranges(page: Page) -> list[tuple[int, int]]:
         if hi - lo > 0.6 * total and total > 20:
             continue
         ranges.append((start, end))
+        i = bisect_left(tag_pos, end, i)   # its descendants are inside the range taken: not visited
     return ranges
 
 
-def _outside(texts: list, ranges: list[tuple[int, int]]):
-    """Text runs (in document order) outside the sorted, disjoint ranges: one merge walk, no search per run."""
-    r, n = 0, len(ranges)
-    for node in texts:
-        position = node.position
-        while r < n and ranges[r][1] <= position:
-            r += 1
-        if r < n and ranges[r][0] <= position:
-            continue
-        yield node
+def _outside(texts: list, positions: list[int], ranges: list[tuple[int, int]]):
+    """Text runs (in document order) outside the sorted, disjoint ranges: the slices of `texts` between the
+    ranges, found by bisecting `positions` (the runs' positions, parallel to texts), no test per run."""
+    lo = 0
+    for start, end in ranges:
+        hi = bisect_left(positions, start, lo)
+        yield from texts[lo:hi]
+        lo = bisect_left(positions, end, hi)
+    yield from texts[lo:]
 
 
 def _inside(position: int, ranges: list[tuple[int, int]]) -> bool:

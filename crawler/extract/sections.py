@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from crawler.extract import keywords, urls
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
@@ -57,8 +58,15 @@ def real_target(page: Page, link: Link) -> bool:
     return ext not in FILE_FORMATS and ext not in DOCUMENT_FORMATS and ext not in IMAGE_EXTS
 
 
+# Compiled once: portal_of and transparency_target run for every link of every page.
+_SOCRATA_ID = re.compile(r"^[a-z0-9]{4}-[a-z0-9]{4}$")
+_DATA_HOST = re.compile(r"^(www\.)?(datos|datosabiertos|opendata|data|catalogo|catalogodatos)[.-]")
+_STATE_PORTAL_HOST = re.compile(r"transparencia|infomex|saimex|ipomex|sisai|itai|infoem|iaip")
+
+
+@lru_cache(maxsize=8192)
 def portal_of(url: str) -> str | None:
-    """Open-data portal software recognisable from the URL, else None."""
+    """Open-data portal software recognisable from the URL, else None (asked of every link: remembered)."""
     host = urls.host_of(url)
     path = urls.path_segments(url)
     first = path[0].lower() if path else ""
@@ -66,7 +74,7 @@ def portal_of(url: str) -> str | None:
         return "datos_gob_mx"
     if host.endswith((".hub.arcgis.com", ".opendata.arcgis.com")) or "hub.arcgis.com" == host:
         return "arcgis_hub"
-    if host.endswith(".socrata.com") or re.match(r"^[a-z0-9]{4}-[a-z0-9]{4}$", path[1] if len(path) > 1 else "") \
+    if host.endswith(".socrata.com") or _SOCRATA_ID.match(path[1] if len(path) > 1 else "") \
             and first in ("resource", "d"):
         return "socrata"
     if "dkan" in host or first == "dkan":
@@ -79,18 +87,26 @@ def portal_of(url: str) -> str | None:
 
 def _data_host(host: str) -> bool:
     """Hosts named like a data portal (datos.*, datosabiertos.*, opendata.*, data.*)."""
-    return bool(re.match(r"^(www\.)?(datos|datosabiertos|opendata|data|catalogo|catalogodatos)[.-]", host))
+    return bool(_DATA_HOST.match(host))
 
 
 def transparency_target(page: Page, url: str) -> str:
     """site, pnt, sipot or state_portal for a transparency link."""
+    target = _target_by_url(url)
+    return "site" if target == "state_portal" and page.is_own(url) else target
+
+
+@lru_cache(maxsize=8192)
+def _target_by_url(url: str) -> str:
+    """transparency_target by the URL alone (asked of every link: remembered); a "state_portal" host of the
+    site itself is the site's."""
     host = urls.host_of(url)
     low = url.lower()
     if "sipot" in low or "consultapublicamx" in host:
         return "sipot"
     if urls.host_matches(host, "plataformadetransparencia.org.mx") or urls.host_matches(host, "infomex.org.mx"):
         return "pnt"
-    if not page.is_own(url) and re.search(r"transparencia|infomex|saimex|ipomex|sisai|itai|infoem|iaip", host):
+    if _STATE_PORTAL_HOST.search(host):
         return "state_portal"
     return "site"
 
@@ -178,8 +194,10 @@ def open_data_sections(page: Page) -> tuple[list[Signal], list[Diagnostic]]:
 # ---------------------------------------------------------------------------------------------- transparency
 
 
+@lru_cache(maxsize=8192)
 def _says_transparency(text: str) -> bool:
-    """Legal-obligation transparency vocabulary (typo-tolerant for 'transparencia')."""
+    """Legal-obligation transparency vocabulary (typo-tolerant for 'transparencia'). Remembered per text: a
+    site's menu labels come back on every page, and the typo test reads every word."""
     return bool(keywords.TRANSPARENCY.search(text)) or has_fuzzy_word(text, ["transparencia"])
 
 
@@ -229,8 +247,9 @@ def _national_or_state_portal(page: Page, signal: Signal) -> None:
 # ---------------------------------------------------------------------------------------------- participation
 
 
+@lru_cache(maxsize=8192)
 def participation_type(text: str) -> str | None:
-    """Participation type named by folded text, else None."""
+    """Participation type named by folded text, else None (remembered per text: menu labels repeat)."""
     for name, pattern in keywords.PARTICIPATION_TYPES:
         if pattern.search(text):
             return name
@@ -287,8 +306,10 @@ def _participation_platform(url: str) -> str | None:
 # ---------------------------------------------------------------------------------------------- report / evaluation
 
 
+@lru_cache(maxsize=8192)
 def _classify(text: str, table) -> str | None:
-    """First type in a (name, pattern) table that matches."""
+    """First type in a (name, pattern) table that matches (remembered per text and table: menu labels
+    repeat on every page)."""
     for name, pattern in table:
         if pattern.search(text):
             return name

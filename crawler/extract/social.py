@@ -96,7 +96,12 @@ class Rejected(Exception):
 @lru_cache(maxsize=8192)
 def platform_of(url: str | None) -> str:
     """Platform name for a URL's host ('' when not a known platform)."""
-    host = urls.host_of(url)
+    return _platform_of_host(urls.host_of(url))
+
+
+@lru_cache(maxsize=4096)
+def _platform_of_host(host: str) -> str:
+    # remembered per host as well: a page's many URLs share a few hosts (its own above all)
     for domain, name in PLATFORM_DOMAINS.items():
         if urls.host_matches(host, domain):
             return name
@@ -333,9 +338,7 @@ def _youtube_account_path(url: str) -> bool:
 
 def _plugin_targets(page: Page):
     """(element, account href, via) for Facebook page plug-ins and Twitter timelines not written as <a>."""
-    for div in page.index.tags:
-        if "data-href" not in div.attrib:
-            continue
+    for div in page.index.with_attribute("data-href"):
         classes = class_names(div).lower()
         if div.tag != "a" and any(c in classes for c in ("fb-page", "fb-like-box", "fb-follow")):
             yield div, div.get("data-href"), "plugin"
@@ -347,8 +350,8 @@ def _plugin_targets(page: Page):
             href = (parse_qs(urlsplit(url).query).get("href") or [""])[0]
             if href:
                 yield frame, href, "plugin"
-    for div in page.index.tags:
-        if "data-screen-name" in div.attrib and div.tag != "a":
+    for div in page.index.with_attribute("data-screen-name"):
+        if div.tag != "a":
             yield div, "https://x.com/" + div.get("data-screen-name"), "widget"
 
 

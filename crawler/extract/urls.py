@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlparse, urlsplit, urlunsplit
 
 SPECIAL_SCHEMES = frozenset({"http", "https", "ftp", "ws", "wss"})
 DEFAULT_PORTS = {"http": 80, "https": 443, "ftp": 21, "ws": 80, "wss": 443}
@@ -15,6 +15,8 @@ _HOST_RE = re.compile(r"^[a-z0-9\-._~%!$&'()*+,;=\[\]:]+$")
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "es-la.", "es-es.", "es.", "web.", "business.")
 _HOST_ALIASES = {"twitter.com": "x.com", "fb.com": "facebook.com", "youtu.be": "youtube.com"}
 # Pure functions of a URL string are memoised: every detector asks the same questions about the same links.
+# resolve's cache is keyed by the page too, so _tidy has its own: a site's menu resolves to the same absolute
+# URLs on every page.
 _CACHE_SIZE = 8192
 
 
@@ -24,7 +26,9 @@ def clean_href(raw: str | None) -> str:
     if raw is None:
         return ""
     text = raw.strip(_STRIP_CHARS)
-    return re.sub(r"[\t\r\n]", "", text)
+    # str.replace: what re.sub(r"[\t\r\n]", "", text) did, at a third of its cost (every href, src and
+    # action of every page passes here once)
+    return text.replace("\t", "").replace("\r", "").replace("\n", "")
 
 
 def href_scheme(href: str) -> str:
@@ -33,6 +37,7 @@ def href_scheme(href: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def is_placeholder(raw: str | None) -> bool:
     """True for hrefs that lead nowhere: empty, '#', '#!', 'javascript:...', 'about:blank'."""
     href = clean_href(raw)
@@ -61,10 +66,33 @@ def resolve(base: str, raw: str | None) -> str | None:
                 # A special scheme ignores any number of slashes before the host ("https:/x" -> https://x/).
                 absolute = f"{scheme}://{rest.lstrip('/')}"
         else:
-            absolute = urljoin(base, _backslashes_in_path(href))
+            absolute = _join(base, _backslashes_in_path(href))
     except ValueError:   # e.g. "//[::1" (an unclosed IPv6 host): a browser cannot resolve it either
         return None
     return _tidy(absolute)
+
+
+def _join(base: str, href: str) -> str:
+    """urljoin(base, href) for an href without a scheme. A path ("page.html", "../x", "/x") resolves against
+    the base's scheme, host and directory alone, so it is joined once per directory for every page there
+    (a site's menu comes back on each page, and resolve's own cache is keyed by the page); a host ("//x"),
+    query or fragment reads the whole base."""
+    directory = None if href.startswith(("//", "?", "#")) else _directory(base)
+    return urljoin(base, href) if directory is None else _join_in_directory(directory, href)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _directory(base: str) -> str | None:
+    """'http://host/dir/' of an http(s) URL (the parts urljoin reads for a path), else None."""
+    parts = urlparse(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}{parts.path[:parts.path.rfind('/') + 1]}"
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _join_in_directory(directory: str, href: str) -> str:
+    return urljoin(directory, href)
 
 
 def _backslashes_in_path(href: str) -> str:
@@ -73,6 +101,7 @@ def _backslashes_in_path(href: str) -> str:
     return href[:cut].replace("\\", "/") + href[cut:]
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _tidy(url: str) -> str | None:
     """Lower-case scheme/host, drop default port, percent-encode unsafe characters; None if hostless."""
     try:

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 import rubrics as bundled
 from audit.checks import EvidenceIndex
 from audit.checks.registry import CHECKS, final_statuses, kinds_read
-from audit.engine import judge_all
+from audit.engine import judge, plan
 from audit.evidence import CRAWL_OK, Evidence, EvidenceSignal
 from audit.loader import load_rubric
 from audit.schema import Criterion, Rubric
@@ -49,46 +49,84 @@ class SignalLike(Protocol):
 class Watched:
     """One automatic criterion of a steering rubric, with what it reads and which of its outcomes are final."""
 
+    key: str                          # "rubric id/criterion id": how a site remembers it as settled
     criterion_id: str
     reads: frozenset[str] | None
     final: frozenset[str]
     home_only: bool
 
 
+@dataclass(frozen=True)
+class Steering:
+    """A rubric as the decider reads it: its automatic criteria, and the criteria to judge for them (those and
+    what they require, in the engine's order)."""
+
+    rubric: Rubric
+    watched: tuple[Watched, ...]
+    to_judge: tuple[Criterion, ...]
+
+
 class RubricDecider:
-    """`wanted(signals, home_read)`: the kinds some automatic criterion could still change on (None: every kind;
-    empty: the site is decided)."""
+    """`wanted(signals, home_read, settled)`: the kinds some automatic criterion could still change on (None: every
+    kind; empty: the site is decided). `settled` is the site's own set, kept between calls: criteria found final
+    are recorded there and not judged again, so later calls need only the signals of the kinds still wanted."""
 
     def __init__(self, rubrics: Iterable[str | Path] = ()) -> None:
         """`rubrics`: ids of bundled rubrics or paths of rubric files."""
-        self.rubrics: list[tuple[Rubric, tuple[Watched, ...]]] = []
+        self.rubrics: list[Steering] = []
         for name in rubrics:
             self.add(load_rubric(bundled.path_of(name)))
 
     def add(self, rubric: Rubric) -> None:
-        self.rubrics.append((rubric, watched_criteria(rubric)))
+        watched = watched_criteria(rubric)
+        self.rubrics.append(Steering(rubric, watched, to_judge(rubric, {w.criterion_id for w in watched})))
 
-    def wanted(self, signals: Sequence[SignalLike], home_read: bool) -> frozenset[str] | None:
+    def wanted(self, signals: Sequence[SignalLike], home_read: bool,
+               settled: set[str] | None = None) -> frozenset[str] | None:
+        settled = set() if settled is None else settled
         evidence = Evidence(cvegeo="", crawl_status=CRAWL_OK, crawled_at=datetime.now(UTC), signals=[
             EvidenceSignal(s.kind, s.url, s.found_on, s.on_home, dict(s.data), s.snippet or "") for s in signals])
         index = EvidenceIndex(evidence)
         wanted: set[str] = set()
-        for rubric, watched in self.rubrics:
-            judged = judge_all(rubric, index)
-            for item in watched:
+        every_kind = False
+        for steering in self.rubrics:
+            open_items = [w for w in steering.watched if w.key not in settled]
+            if not open_items:
+                continue
+            judged: dict = {}
+            for crit in steering.to_judge:
+                judged[crit.id] = judge(crit, index, judged, steering.rubric)
+            for item in open_items:
                 if (item.home_only and home_read) or judged[item.criterion_id].status in item.final:
-                    continue
-                if item.reads is EVERY_KIND:
-                    return EVERY_KIND
-                wanted |= item.reads
-        return frozenset(wanted)
+                    settled.add(item.key)
+                elif item.reads is EVERY_KIND:
+                    every_kind = True
+                else:
+                    wanted |= item.reads
+        return EVERY_KIND if every_kind else frozenset(wanted)
 
 
 def watched_criteria(rubric: Rubric) -> tuple[Watched, ...]:
     """The rubric's automatic criteria, each with its reads (and those of the criteria it requires)."""
     by_id = {c.id: c for c in rubric.criteria}
-    return tuple(Watched(c.id, _reads_with_requirements(c, by_id, set()), _final(c), bool(c.check.params.get("on_home")))
+    return tuple(Watched(f"{rubric.id}/{c.id}", c.id, _reads_with_requirements(c, by_id, set()), _final(c),
+                         bool(c.check.params.get("on_home")))
                  for c in rubric.criteria if c.mode == "auto")
+
+
+def to_judge(rubric: Rubric, ids: set[str]) -> tuple[Criterion, ...]:
+    """The criteria `ids` and those they require, in the engine's order (assisted checks such as readability are
+    not run for nothing)."""
+    by_id = {c.id: c for c in rubric.criteria}
+    needed: set[str] = set()
+    pending = list(ids)
+    while pending:
+        cid = pending.pop()
+        if cid in needed or cid not in by_id:
+            continue
+        needed.add(cid)
+        pending.extend(by_id[cid].requires)
+    return tuple(c for c in plan(rubric).order if c.id in needed)
 
 
 def _final(crit: Criterion) -> frozenset[str]:

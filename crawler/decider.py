@@ -22,7 +22,10 @@ MAX_SIGNALS = 5000     # past this many distinct signals on one site, stop askin
 
 
 class Decider(Protocol):
-    def wanted(self, signals: list[Signal], home_read: bool) -> frozenset[str] | None: ...
+    def wanted(self, signals: list[Signal], home_read: bool, settled: set[str]) -> frozenset[str] | None:
+        """The kinds still wanted; `settled` is the site's own set, where the decider keeps what it found final
+        (opaque to the crawler), so later calls are given only signals of kinds still wanted."""
+        ...
 
 
 def load_decider(settings) -> Decider | None:
@@ -41,15 +44,16 @@ class SiteEvidence:
 
     merger: SignalMerger = field(default_factory=SignalMerger)
     pages: dict[str, dict[str, Any]] = field(default_factory=dict)   # page_key -> status, role (finalize_site)
-    targets: set[str] = field(default_factory=set)                    # page keys signals point at
+    targets: set[str] = field(default_factory=set)                    # page keys wanted signals point at
     wanted: frozenset[str] | None = EVERY_KIND
+    settled: set[str] = field(default_factory=set)                    # the decider's own notes (see Decider)
     home_read: bool = False
     asked: int = 0                                                    # decider calls (benchmarks print them)
 
     def add_signals(self, signals: Iterable[Signal]) -> list[Signal]:
         """Keep a page's signals; return those the site had not shown before (by Signal.key)."""
         new = [signal for signal in signals if self.merger.add(signal)]
-        self.targets.update(page_key(signal.url) for signal in new)
+        self.targets.update(page_key(signal.url) for signal in new if self.wants(signal.kind))
         return new
 
     def add_page(self, urls: Iterable[str], facts: Mapping[str, Any]) -> bool:
@@ -69,9 +73,11 @@ class SiteEvidence:
         return any(self.wants(s.kind) for s in new)
 
     def decide(self, decider: Decider | None) -> None:
-        """Ask the decider again (after new signals, a page a signal points at, or the home page read)."""
+        """Ask the decider again (after a wanted signal, a page a wanted signal points at, or the home page read).
+        Only signals of kinds still wanted are handed over: the criteria still open read nothing else."""
         if decider is None or len(self.merger.kept) > MAX_SIGNALS:
             self.wanted = EVERY_KIND
             return
         self.asked += 1
-        self.wanted = decider.wanted(finalize_merged(self.merger.merged(), self.pages), self.home_read)
+        signals = finalize_merged(self.merger.merged(self.wanted), self.pages)
+        self.wanted = decider.wanted(signals, self.home_read, self.settled)

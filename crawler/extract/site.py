@@ -64,10 +64,13 @@ class SignalMerger:
         _absorb(kept, signal)
         return False
 
-    def merged(self) -> list[Signal]:
-        """The merged signals (copies: the merger can go on), links seen on many pages graded as template."""
+    def merged(self, kinds: frozenset[str] | None = None) -> list[Signal]:
+        """The merged signals (copies: the merger can go on), links seen on many pages graded as template; only
+        those of `kinds` when given."""
         out = []
         for kept in self.kept.values():
+            if kinds is not None and kept.kind not in kinds:
+                continue
             signal = replace(kept, data=dict(kept.data))
             if signal.data.get("pages", 1) >= TEMPLATE_PAGES and "status" in signal.data:
                 grade(signal.data, signal.data["status"], max(signal.data.get("confidence", 0), 0.85),

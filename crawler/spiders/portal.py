@@ -231,7 +231,7 @@ class PortalSpider(scrapy.Spider):
         evidence = state.evidence
         new = new or []
         yielded = evidence.yielded(new)
-        changed = evidence.add_page((item.url, item.final_url), item.facts()) or bool(new)
+        changed = evidence.add_page((item.url, item.final_url), item.facts()) or yielded
         if home_read and not evidence.home_read:
             evidence.home_read = changed = True
         if changed:

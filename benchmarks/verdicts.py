@@ -12,9 +12,12 @@ the AIDH-2016 rubric. Per site and in total it prints:
 - the pages that hold evidence a criterion used (the distinct pages its evidence was found on), and
   efficiency = evidence pages / requests;
 - whether every automatic AIDH verdict (status and points) is identical to the reference's, with the
-  criteria that differ.
+  criteria that differ;
+- why the default crawl stopped (decided, no_candidates, budget), the kinds a verdict still wanted then, and
+  each site's time from the start of the crawl (all sites start together) to its outcome, in both crawls.
 
-Politeness delays are off for both crawls (the web is local); the time of each whole crawl is printed.
+The default crawl is steered by the rubrics (crawler.decider, audit.decider); the reference is not. Politeness
+delays are off for both crawls (the web is local); the time of each whole crawl is printed.
 """
 from __future__ import annotations
 
@@ -66,8 +69,12 @@ def _audited(db_url: str, run_id: int, rubric) -> dict[str, dict[str, Any]]:
     document = service.export_document(engine, run_id, rubric)
     with session_scope(engine) as session:
         facts = {s.cvegeo: dict(s.facts or {}) for s in session.query(SiteCrawl).filter_by(run_id=run_id)}
+        seconds = {s.cvegeo: round((s.finished_at - s.started_at).total_seconds(), 1)
+                   if s.finished_at and s.started_at else None
+                   for s in session.query(SiteCrawl).filter_by(run_id=run_id)}
     engine.dispose()
-    return {m["cvegeo"]: {"doc": m, "facts": facts.get(m["cvegeo"], {})} for m in document["municipalities"]}
+    return {m["cvegeo"]: {"doc": m, "facts": facts.get(m["cvegeo"], {}), "seconds": seconds.get(m["cvegeo"])}
+            for m in document["municipalities"]}
 
 
 def _verdicts(doc: dict, modes: dict[str, str]) -> dict[str, tuple[str, float]]:
@@ -97,6 +104,8 @@ def compare(reference: dict, default: dict, modes: dict[str, str], names: dict[s
         sites.append({
             "site": site, "source": source, "cvegeo": cvegeo, "crawl_status": cur["doc"]["crawl"]["status"],
             "stopped": cur["facts"].get("stop_reason"), "requests": req_cur, "reference_requests": req_ref,
+            "seconds": cur.get("seconds"), "reference_seconds": ref.get("seconds"),
+            "wanted_at_end": cur["facts"].get("wanted_at_end"),
             "evidence_pages": evidence, "efficiency": round(evidence / req_cur["total"], 3) if req_cur["total"] else None,
             "reference_efficiency": round(_evidence_pages(ref["doc"]) / req_ref["total"], 3) if req_ref["total"] else None,
             "verdicts_identical": not differing, "differing": [

@@ -185,7 +185,7 @@ class Frontier:
         if state.stop:
             state.skipped[state.stop] += len(page_links)
             return
-        collections = page_collections(page_links)
+        collections = page_collections(page_links, home=role == HOME_ROLE)
         for url, text, region in page_links:
             try:
                 self._follow_one(state, url, text, depth, region, role, collections)
@@ -342,13 +342,19 @@ PROBED_KIND = "update_date"
 # they list one template many times (a sitemap lists every post, so its links are always content here).
 SECTION_REGIONS = links.NAVIGATION_REGIONS - {"sitemap"}
 COLLECTION_SIZE = 3     # links of one template in one region of a page: a list of items, not a menu of sections
+# The home page's menus, header and footer are the site's map, even when every entry has one URL template (a
+# CMS's index.php?id=N): they are sections, never a collection.
+SITE_MAP_REGIONS = frozenset({"menu", "header", "footer"})
+HOME_ROLE = "home"
 
 
-def page_collections(page_links: list[tuple[str, str, str]]) -> frozenset[tuple[str, str]]:
+def page_collections(page_links: list[tuple[str, str, str]], home: bool = False) -> frozenset[tuple[str, str]]:
     """(region, template) pairs a page lists COLLECTION_SIZE times or more: its items (trámites, notices, a
-    listing), sampled like content even when the markup puts them in a menu."""
+    listing), sampled like content even when the markup puts them in a menu (but not the home page's menus)."""
     counts = Counter()
     for url, _, region in page_links:
+        if home and region in SITE_MAP_REGIONS:
+            continue
         try:
             counts[(region, links.template_key(url))] += 1
         except ValueError:

@@ -85,7 +85,7 @@ def scores_csv(doc: dict) -> str:
     cats = category_ids(doc)
     header = ["cvegeo", "name", "state_code", "state", "population", "url", "score", "max_score",
               "score_status", "pending_points", "rank_national", "rank_state", "crawl_status", "pages_seen",
-              "pages_needing_render"] + [f"category_{c}" for c in cats]
+              "pages_needing_render", "stop_reason"] + [f"category_{c}" for c in cats]
 
     def rows():
         for m in doc.get("municipalities", []):
@@ -95,7 +95,7 @@ def scores_csv(doc: dict) -> str:
             yield [m["cvegeo"], m["name"], m.get("state_code") or m["cvegeo"][:2], m["state"], m.get("population"),
                    m.get("url"), m.get("score"), m.get("max_score"), m["score_status"], m.get("pending_points"),
                    rank.get("national"), rank.get("state"), crawl.get("status"), crawl.get("pages_seen"),
-                   crawl.get("pages_needing_render")] + [points.get(c) for c in cats]
+                   crawl.get("pages_needing_render"), crawl.get("stop_reason")] + [points.get(c) for c in cats]
 
     return _write(header, rows())
 

@@ -214,7 +214,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(safe_href=safe_href, truncate_text=truncate, date=fmt_date, num=fmt_num)
     env.globals.update(ext_link=ext_link, BANDS=BANDS, POP_BANDS=POP_BANDS, GROUPS=GROUPS, band_index=band_index,
                        UNAVAILABLE=UNAVAILABLE, SCORE_STATUS=i18n.SCORE_STATUS, CRIT_STATUS=i18n.CRIT_STATUS,
-                       CRAWL_STATUS=i18n.CRAWL_STATUS, MODE=i18n.MODE, SIGNAL_KIND=i18n.SIGNAL_KIND,
+                       CRAWL_STATUS=i18n.CRAWL_STATUS, STOP_REASON=i18n.STOP_REASON, MODE=i18n.MODE, SIGNAL_KIND=i18n.SIGNAL_KIND,
                        PLACEMENT=i18n.PLACEMENT, PAGE_ROLE=i18n.PAGE_ROLE, CAUSES=uncertainty.CAUSES)
     env.globals.update(archive_note=archived_copies.archive_note, citation_for=citations.citation)
     return env

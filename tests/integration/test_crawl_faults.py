@@ -15,8 +15,11 @@ from muniaudit.sampleweb.faults import serve_fault_web
 from muniaudit.sampleweb.server import Site, serve_sample_web
 
 pytestmark = pytest.mark.slow
+# Not steered by the rubrics: a steered crawl stops looking for a kind once its criteria are decided, so which of
+# several equivalent proofs it records (a data file's Last-Modified) depends on the order pages arrive in. The
+# isolation of healthy sites from faulty ones is tested on the whole of what the crawler can record.
 FAST = {"DOWNLOAD_TIMEOUT": 3, "AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0, "RETRY_TIMES": 1,
-        "RETRY_BACKOFF_BASE": 0.2, "LOG_LEVEL": "WARNING"}
+        "RETRY_BACKOFF_BASE": 0.2, "LOG_LEVEL": "WARNING", "MUNIAUDIT_SITE_DECIDER": None}
 HEALTHY = ["strong", "small_town"]
 
 ROBOTS_SITE = {

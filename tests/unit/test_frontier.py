@@ -629,3 +629,17 @@ def test_a_closed_site_says_it_was_decided():
     f.follow(state, [link("/a", "A")], depth=0)
     f.close(state, "decided")
     assert stop_reason(state) == "decided" and site_facts(state)["stop_reason"] == "decided"
+
+
+def test_the_home_page_menu_is_the_site_map_even_with_one_url_template():
+    # a CMS whose every menu entry is index.php?id=N: on the home page these are the site's sections
+    state, f = site(), frontier(window=10)
+    names = ("Gobierno", "Turismo", "Cultura", "Obras")
+    f.follow(state, [link(f"/index.php?id={i}", name, "menu") for i, name in enumerate(names)], depth=0, role="home")
+    assert len(pages(f.pump(state))) == 4
+
+
+def test_a_list_of_one_template_in_the_home_page_body_is_a_collection():
+    state, f = site(), frontier(window=10)
+    f.follow(state, [link(f"/noticias/nota-{i}.html", f"Aviso {i}", "home") for i in range(5)], depth=0, role="home")
+    assert len(pages(f.pump(state))) == 2

@@ -286,3 +286,25 @@ def test_municipality_scorecard_names_the_cause_not_always_human_review(site):
     card = soup(site / "m" / "19039.html").select_one(".scorecard").get_text(" ", strip=True)
     assert "hasta 80" in card and "rastreo parcial: 20" in card
     assert "revisión humana" not in card          # the partial crawl, not a person, holds these points
+
+
+# ---------------------------------------------------------------- why the crawl ended
+
+@pytest.mark.parametrize("lang,reason,words", [
+    ("es", "decided", "todos los criterios automáticos decididos"),
+    ("es", "budget", "presupuesto de páginas agotado"),
+    ("en", "no_candidates", "no link left that could lead to evidence"),
+])
+def test_the_municipality_page_says_why_the_crawl_ended(tmp_path, lang, reason, words):
+    doc = sample.small_document()
+    doc["municipalities"][0]["crawl"]["stop_reason"] = reason
+    render_site(doc, tmp_path, rubric=sample.small_rubric(), lang=lang)
+    page = soup(tmp_path / "m" / f"{doc['municipalities'][0]['cvegeo']}.html").get_text(" ")
+    assert words in " ".join(page.split())
+
+
+def test_an_unknown_stop_reason_is_not_shown(tmp_path):
+    doc = sample.small_document()
+    doc["municipalities"][0]["crawl"]["stop_reason"] = None
+    render_site(doc, tmp_path, rubric=sample.small_rubric())
+    assert "Fin del rastreo" not in (tmp_path / "m" / f"{doc['municipalities'][0]['cvegeo']}.html").read_text()

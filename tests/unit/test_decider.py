@@ -101,3 +101,21 @@ def test_an_account_found_decides_both_social_criteria_of_aidh():
                      handle="m", status="confirmed", confidence=1.0)
     assert "social_profile" in decider.wanted([], home_read=True)
     assert "social_profile" not in decider.wanted([account], home_read=True)
+
+
+@pytest.mark.parametrize("data", [
+    {"status": "candidate", "confidence": 0.6},      # a link's words only proposed it
+    {"status": "reference", "confidence": 1.0},      # somebody else's account the site points at
+    {"status": "confirmed", "confidence": 0.3},      # too unsure to count without a person
+])
+def test_a_signal_that_would_not_count_does_not_decide(small, data):
+    account = signal("social_profile", "https://facebook.com/otro", identity="facebook:otro", **data)
+    assert "social_profile" in small.wanted([account], home_read=True)
+
+
+def test_what_a_site_settled_is_not_judged_again(small):
+    settled: set[str] = set()
+    small.wanted([signal("social_profile", "https://facebook.com/m", identity="facebook:m")], True, settled)
+    assert settled == {"mini/social", "mini/app_en_inicio"}
+    # later calls are handed only the kinds still wanted: the settled criteria stay decided without their signals
+    assert small.wanted([], True, settled) == {"dataset"}

@@ -22,7 +22,7 @@ from itertools import count
 from urllib.parse import urlsplit
 
 from crawler import links
-from crawler.decider import SiteEvidence
+from crawler.decider import Decider, SiteEvidence
 from crawler.extract.ownership import Owner
 from crawler.extract.types import PageContext
 from crawler.items import SiteDoneItem
@@ -312,6 +312,23 @@ class Frontier:
         for cand in found.held:
             heapq.heappush(state.frontier, cand)
         found.held.clear()
+
+    def learn(self, state: SiteState, page_urls: tuple[str, ...], facts: dict, new: list, template: str | None,
+              home_read: bool, decider: Decider | None) -> None:
+        """What a page added to its site's evidence: the decider is asked again when the answer could change (a
+        wanted signal, a page a wanted signal points at, the home page read), the page's template is credited
+        when it added evidence a verdict still wants, and a site whose every automatic criterion is decided is
+        closed."""
+        evidence = state.evidence
+        yielded = evidence.yielded(new)
+        changed = evidence.add_page(page_urls, facts) or yielded
+        if home_read and not evidence.home_read:
+            evidence.home_read = changed = True
+        if changed:
+            evidence.decide(decider)
+        self.note_yield(state, template, yielded)
+        if evidence.decided and state.stop is None and self.limits.evidence_directed:
+            self.close(state, "decided")
 
     def close(self, state: SiteState, reason: str) -> None:
         """Stop releasing anything for this site (every automatic criterion is decided): what waited is counted

@@ -225,20 +225,9 @@ class PortalSpider(scrapy.Spider):
 
     def _learn(self, state: SiteState, item: PageItem, new: list[Signal] | None = None, template: str | None = None,
                home_read: bool = False) -> None:
-        """What a page added to its site's evidence: the decider is asked again when the answer could change (new
-        signals, a page a signal points at, the home page read), the page's template is credited when it added
-        evidence a verdict still wants, and a site whose every automatic criterion is decided is closed."""
-        evidence = state.evidence
-        new = new or []
-        yielded = evidence.yielded(new)
-        changed = evidence.add_page((item.url, item.final_url), item.facts()) or yielded
-        if home_read and not evidence.home_read:
-            evidence.home_read = changed = True
-        if changed:
-            evidence.decide(self.decider)
-        self.frontier.note_yield(state, template, yielded)
-        if evidence.decided and state.stop is None and self.frontier.limits.evidence_directed:
-            self.frontier.close(state, "decided")
+        """What a page (`new`: the signals it added) tells the frontier (Frontier.learn)."""
+        self.frontier.learn(state, (item.url, item.final_url), item.facts(), new or [], template, home_read,
+                            self.decider)
 
     def parse_robots(self, response):
         """robots.txt as evidence (status, whether it shuts the site out) and as the way to the sitemaps."""

@@ -643,3 +643,53 @@ def test_a_list_of_one_template_in_the_home_page_body_is_a_collection():
     state, f = site(), frontier(window=10)
     f.follow(state, [link(f"/noticias/nota-{i}.html", f"Aviso {i}", "home") for i in range(5)], depth=0, role="home")
     assert len(pages(f.pump(state))) == 2
+
+
+# -- learn: what a page tells the frontier ------------------------------------------------------------------------
+
+class FakeDecider:
+    """Answers what it is told to, and counts how often it was asked."""
+
+    def __init__(self, *answers):
+        self.answers, self.asked = list(answers), 0
+
+    def wanted(self, signals, home_read, settled):
+        self.asked += 1
+        return self.answers.pop(0) if self.answers else frozenset()
+
+
+def a_signal(kind: str = "participation", url: str = HOME + "participacion/"):
+    from crawler.extract.types import Signal
+
+    return Signal(kind, url, HOME, True, {})
+
+
+def test_a_site_the_decider_calls_decided_is_closed():
+    state, f = site(), frontier()
+    f.follow(state, [link("/a", "A")], depth=0)
+    f.learn(state, (HOME,), {"status": 200, "role": "home"}, [a_signal()], None, True, FakeDecider(frozenset()))
+    assert state.stop == "decided" and f.pump(state) == []
+
+
+def test_the_reference_crawl_is_never_closed():
+    state, f = site(), frontier(evidence_directed=False)
+    f.learn(state, (HOME,), {"status": 200, "role": "home"}, [a_signal()], None, True, FakeDecider(frozenset()))
+    assert state.stop is None
+
+
+def test_the_decider_is_not_asked_when_a_page_adds_nothing_wanted():
+    state, f = site(), frontier()
+    decider = FakeDecider(frozenset({"dataset"}))
+    f.learn(state, (HOME,), {"status": 200, "role": "home"}, [], None, True, decider)     # the home page: asked
+    f.learn(state, (HOME + "x",), {"status": 200, "role": "page"}, [a_signal("social_profile", "https://fb.com/m")],
+            None, False, decider)                                                         # not wanted: not asked
+    assert decider.asked == 1 and state.stop is None
+
+
+def test_a_page_that_added_a_wanted_signal_releases_its_template():
+    state, f = site(), frontier(window=10)
+    f.follow(state, tramites(), depth=1)
+    first = f.pump(state)
+    f.learn(state, (first[0].url,), {"status": 200, "role": "page"}, [a_signal("dataset", HOME + "d.csv")],
+            first[0].template, False, FakeDecider(frozenset({"dataset"})))
+    assert len(pages(f.pump(state))) == 4

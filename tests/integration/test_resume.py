@@ -32,9 +32,12 @@ def _run_args(db: str, out) -> list[str]:
 
 
 def _outcome(export_path) -> dict:
+    """Each site's crawl status, score and every criterion's verdict. Not its list of signals: the run is steered
+    by the rubrics (docs/crawling.md, "Evidence-directed"), so once a criterion is decided, which further proofs
+    of it were recorded depends on the order pages arrived in; the verdicts do not."""
     doc = json.loads(export_path.read_text())
     return {m["cvegeo"]: (m["crawl"]["status"], m["score"],
-                          sorted((s["kind"], s["data"].get("identity") or s["url"]) for s in m["signals"]))
+                          sorted((c["id"], c["status"], c["points"]) for c in m["criteria"]))
             for m in doc["municipalities"]}
 
 

@@ -10,6 +10,7 @@ audit will see.
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from crawler.extract.site import SignalMerger, finalize_merged, note_page, page_key
 from crawler.extract.types import Signal
 
+logger = logging.getLogger(__name__)
 EVERY_KIND = None
 MAX_SIGNALS = 5000     # past this many distinct signals on one site, stop asking: every kind stays wanted
 
@@ -49,6 +51,7 @@ class SiteEvidence:
     settled: set[str] = field(default_factory=set)                    # the decider's own notes (see Decider)
     home_read: bool = False
     asked: int = 0                                                    # decider calls (benchmarks print them)
+    failed: bool = False              # the decider raised once: this site is crawled unsteered from then on
 
     def add_signals(self, signals: Iterable[Signal]) -> list[Signal]:
         """Keep a page's signals; return those the site had not shown before (by Signal.key)."""
@@ -75,9 +78,13 @@ class SiteEvidence:
     def decide(self, decider: Decider | None) -> None:
         """Ask the decider again (after a wanted signal, a page a wanted signal points at, or the home page read).
         Only signals of kinds still wanted are handed over: the criteria still open read nothing else."""
-        if decider is None or len(self.merger.kept) > MAX_SIGNALS:
+        if decider is None or self.failed or len(self.merger.kept) > MAX_SIGNALS:
             self.wanted = EVERY_KIND
             return
         self.asked += 1
         signals = finalize_merged(self.merger.merged(self.wanted), self.pages)
-        self.wanted = decider.wanted(signals, self.home_read, self.settled)
+        try:
+            self.wanted = decider.wanted(signals, self.home_read, self.settled)
+        except Exception:  # noqa: BLE001 - a rubric's check failing on odd evidence must not stop the crawl
+            logger.exception("the site decider failed; this site is crawled without it")
+            self.failed, self.wanted = True, EVERY_KIND

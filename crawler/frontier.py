@@ -326,6 +326,8 @@ class Frontier:
             evidence.home_read = changed = True
         if changed:
             evidence.decide(decider)
+            if evidence.failed and not state.faults["decider_error"]:
+                state.fault("decider_error")      # logged; the site goes on unsteered
         self.note_yield(state, template, yielded)
         if evidence.decided and state.stop is None and self.limits.evidence_directed:
             self.close(state, "decided")

@@ -693,3 +693,14 @@ def test_a_page_that_added_a_wanted_signal_releases_its_template():
     f.learn(state, (first[0].url,), {"status": 200, "role": "page"}, [a_signal("dataset", HOME + "d.csv")],
             first[0].template, False, FakeDecider(frozenset({"dataset"})))
     assert len(pages(f.pump(state))) == 4
+
+
+def test_a_failing_decider_is_a_fault_and_the_site_goes_on_unsteered():
+    class Broken:
+        def wanted(self, signals, home_read, settled):
+            raise RuntimeError("boom")
+
+    state, f = site(), frontier()
+    f.follow(state, [link("/a", "A")], depth=0)
+    f.learn(state, (HOME,), {"status": 200, "role": "home"}, [a_signal()], None, True, Broken())
+    assert state.faults["decider_error"] == 1 and state.stop is None and len(pages(f.pump(state))) == 1

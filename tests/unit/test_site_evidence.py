@@ -90,3 +90,14 @@ def test_without_a_decider_every_new_signal_is_a_yield():
     evidence = SiteEvidence()
     new = read(evidence, None, *HOME, home=True)
     assert evidence.wanted is None and evidence.yielded(new) == bool(new)
+
+
+class BrokenDecider:
+    def wanted(self, signals, home_read, settled):
+        raise RuntimeError("a check that fails on odd evidence")
+
+
+def test_a_failing_decider_leaves_the_site_crawled_unsteered():
+    evidence = SiteEvidence()
+    read(evidence, BrokenDecider(), *HOME, home=True)
+    assert evidence.failed and evidence.wanted is None and not evidence.decided

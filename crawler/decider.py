@@ -64,6 +64,11 @@ class SiteEvidence:
         True when a signal points at it, so it may confirm or reject a proposed section."""
         return any(key in self.targets for key in note_page(self.pages, urls, facts))
 
+    def release(self) -> None:
+        """Forget the signals and pages of a finished site (its outcome, `wanted` and `asked`, stays)."""
+        self.merger = SignalMerger()
+        self.pages, self.targets, self.settled = {}, set(), set()
+
     def wants(self, kind: str) -> bool:
         return self.wanted is EVERY_KIND or kind in self.wanted
 

@@ -352,6 +352,8 @@ class Frontier:
             state.skipped["budget"] += len(state.frontier)
             state.skipped["no_candidates"] += len(state.later)
             state.skipped["template_sampled"] += held(state)
+            state.later.clear()              # counted: a finished site keeps only its outcome
+            state.templates.clear()
             return released, True
         return released, False
 

@@ -326,6 +326,7 @@ class PortalSpider(scrapy.Spider):
             yield self._to_request(state, decision)
         if finished:
             yield state.done_item()
+            state.evidence.release()      # a national run keeps 2,478 finished sites: only their outcome stays
 
     def closed(self, reason: str) -> None:
         self.pool.close()

@@ -101,3 +101,11 @@ def test_a_failing_decider_leaves_the_site_crawled_unsteered():
     evidence = SiteEvidence()
     read(evidence, BrokenDecider(), *HOME, home=True)
     assert evidence.failed and evidence.wanted is None and not evidence.decided
+
+
+def test_a_finished_site_forgets_its_evidence_but_keeps_its_outcome(decider):
+    evidence = SiteEvidence()
+    read(evidence, decider, *HOME, home=True)
+    wanted = evidence.wanted
+    evidence.release()
+    assert not evidence.merger.kept and not evidence.pages and evidence.wanted == wanted and evidence.asked == 1

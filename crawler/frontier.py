@@ -129,7 +129,6 @@ class SiteState:
     evidence: SiteEvidence = field(default_factory=SiteEvidence)  # signals so far, kinds still wanted
     stop: str | None = None                                       # why the frontier was closed early ("decided")
     awaiting_probe: bool = False      # the soft-404 probe has not answered: no page is released before it does
-    robots_asked: bool = False        # robots.txt was requested (once the home page answered)
     requests: Counter = field(default_factory=Counter)   # scheduled requests by kind (html, files, ...)
     seeds: Counter = field(default_factory=Counter)       # extra seed URLs added, by reason
     platforms: set[str] = field(default_factory=set)      # platforms whose API seeds were asked (crawler.apis)

@@ -131,18 +131,11 @@ class PortalSpider(scrapy.Spider):
         yield from self._settle(state)
 
     def start_site(self, state: SiteState):
-        """The site's first request (beside the soft-404 probe): its home page. robots.txt follows once the home
-        page has answered (`_read_robots`): a site that never answers costs no more requests, and Scrapy has
-        just fetched robots.txt itself to obey it."""
+        """The site's first requests (after the soft-404 probe): its home page and robots.txt."""
         state.seen.add(links.clean_url(state.spec.start_url))
         yield self._request(state, state.spec.start_url, self.parse_page, depth=0, priority=900, page="home")
-
-    def _read_robots(self, state: SiteState):
-        """robots.txt as evidence and as the way to the sitemaps, asked once per site."""
-        if not state.robots_asked:
-            state.robots_asked = True
-            yield self._request(state, robots.robots_url(state.spec.start_url), self.parse_robots, depth=0,
-                                priority=850, dont_obey_robotstxt=True)
+        yield self._request(state, robots.robots_url(state.spec.start_url), self.parse_robots, depth=0,
+                            priority=850, dont_obey_robotstxt=True)
 
     async def parse_page(self, response):
         state = self._state(response)
@@ -163,8 +156,6 @@ class PortalSpider(scrapy.Spider):
             state.render_seconds += response.meta.get("download_latency", 0.0)
         if is_home:
             fr.note_home(state, response.url, response.meta.get("redirect_urls", []))
-            for request in self._read_robots(state):
-                yield request
         fr.note_tls(state, urlsplit(response.url).netloc, response.meta.get("tls_invalid"))
         if not isinstance(response, TextResponse) or not faults.is_html(response):
             item = files.file_item(state.spec.site_crawl_id, response, depth, state.fault)
@@ -307,8 +298,6 @@ class PortalSpider(scrapy.Spider):
             kind = "forbidden_address"      # refused by the resolver's guard (DNS rebinding), not a dead name
         fr.note_failure(state, request.url, kind, failure.getErrorMessage(), request.meta.get("page") == "home",
                         bool(request.meta.get("playwright")))
-        if kind == "robots_disallowed" and request.meta.get("page") == "home":
-            yield from self._read_robots(state)      # the evidence of why the site shut us out
         if request.callback in (self.parse_page, self.parse_file):
             item = failed_page_item(state.spec.site_crawl_id, request, kind)
             yield item

@@ -108,37 +108,13 @@ def test_home_page_signals_include_its_social_profiles(spider, state):
     assert "social_profile" in {s.kind for s in signals.signals}
 
 
-def page_requests(spider, items) -> list[Request]:
-    return [r for r in requests_of(items) if r.callback == spider.parse_page]
-
-
 def test_home_page_menu_link_is_requested_first(spider, state):
-    first = page_requests(spider, home_output(spider, state, STRONG / "index.html"))[0]
+    first = requests_of(home_output(spider, state, STRONG / "index.html"))[0]
     assert first.url == HOME + "datos-abiertos/"
 
 
-def test_home_page_releases_a_window_of_requests(spider, state):
-    # robots.txt, asked once the home page answered, takes one place in the site's window of four
+def test_home_page_releases_a_window_of_page_requests(spider, state):
     assert len(requests_of(home_output(spider, state, STRONG / "index.html"))) == 4
-
-
-def test_robots_txt_is_asked_once_the_home_page_answered(spider, state):
-    assert [r.url for r in spider.start_site(state)] == [HOME]
-    robots_asked = [r for r in requests_of(home_output(spider, state, STRONG / "index.html"))
-                    if r.callback == spider.parse_robots]
-    assert [r.url for r in robots_asked] == [HOME + "robots.txt"]
-
-
-def test_a_site_that_never_answers_costs_no_robots_request(spider, state):
-    out = error_output(spider, state, ConnectionRefusedError())
-    assert not [r for r in requests_of(out) if r.callback == spider.parse_robots]
-
-
-def test_a_home_page_refused_by_robots_txt_asks_for_it_as_evidence(spider, state):
-    from scrapy.exceptions import IgnoreRequest
-
-    out = error_output(spider, state, IgnoreRequest("Forbidden by robots.txt"))
-    assert [r.url for r in requests_of(out) if r.callback == spider.parse_robots] == [HOME + "robots.txt"]
 
 
 def test_home_page_s_final_host_joins_the_site(spider, state):
@@ -199,8 +175,8 @@ def test_a_page_like_the_random_path_probe_is_a_soft_404(spider, state):
 
 def test_pages_wait_for_the_probe_and_go_once_it_answers(spider, state):
     state.awaiting_probe = True
-    home = page_requests(spider, home_output(spider, state, html("Inicio", '<nav><a href="/transparencia/">'
-                                                                         'Transparencia</a></nav>')))
+    home = requests_of(home_output(spider, state, html("Inicio", '<nav><a href="/transparencia/">Transparencia</a>'
+                                                                 '</nav>')))
     assert home == []
     probe = file_response(html("x"), HOME + "muniaudit-probe-abc", status=404,
                           request=Request(HOME + "muniaudit-probe-abc", callback=spider.parse_probe,

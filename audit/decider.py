@@ -23,12 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import rubrics as bundled
 from audit.checks import EvidenceIndex
 from audit.checks.registry import CHECKS, final_statuses, kinds_read
 from audit.engine import judge, plan
 from audit.evidence import CRAWL_OK, Evidence, EvidenceSignal
-from audit.loader import load_rubric
+from audit.loader import builtin_rubric_path, load_rubric
 from audit.schema import Criterion, Rubric
 
 EVERY_KIND = None     # "every kind is wanted": a criterion whose check reads all signals, or an unknown check
@@ -75,7 +74,8 @@ class RubricDecider:
         """`rubrics`: ids of bundled rubrics or paths of rubric files."""
         self.rubrics: list[Steering] = []
         for name in rubrics:
-            self.add(load_rubric(bundled.path_of(name)))
+            path = Path(name)
+            self.add(load_rubric(path if path.suffix in (".yaml", ".yml") else builtin_rubric_path(str(name))))
 
     def add(self, rubric: Rubric) -> None:
         watched = watched_criteria(rubric)

@@ -23,7 +23,9 @@ from urllib.parse import urlsplit
 
 from crawler import links
 from crawler.decider import Decider, SiteEvidence
+from crawler.extract.dates import KIND as DATE_KIND
 from crawler.extract.ownership import Owner
+from crawler.extract.roles import HOME
 from crawler.extract.types import PageContext
 from crawler.items import SiteDoneItem
 from crawler.scope import SiteScope
@@ -185,7 +187,7 @@ class Frontier:
         if state.stop:
             state.skipped[state.stop] += len(page_links)
             return
-        collections = page_collections(page_links, home=role == HOME_ROLE)
+        collections = page_collections(page_links, home=role == HOME)
         for url, text, region in page_links:
             try:
                 self._follow_one(state, url, text, depth, region, role, collections)
@@ -358,7 +360,7 @@ class Frontier:
 
 
 # What a data-file probe adds that a link does not: the file's date (Last-Modified), as an update_date signal.
-PROBED_KIND = "update_date"
+PROBED_KIND = DATE_KIND
 # Regions whose links are the site's own offer of its sections, whatever page they are on: never sampled, unless
 # they list one template many times (a sitemap lists every post, so its links are always content here).
 SECTION_REGIONS = links.NAVIGATION_REGIONS - {"sitemap"}
@@ -366,7 +368,6 @@ COLLECTION_SIZE = 3     # links of one template in one region of a page: a list 
 # The home page's menus, header and footer are the site's map, even when every entry has one URL template (a
 # CMS's index.php?id=N): they are sections, never a collection.
 SITE_MAP_REGIONS = frozenset({"menu", "header", "footer"})
-HOME_ROLE = "home"
 
 
 def page_collections(page_links: list[tuple[str, str, str]], home: bool = False) -> frozenset[tuple[str, str]]:

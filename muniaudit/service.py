@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select
 
 from audit.describe import PERSON_DECIDES, WHO_WORDS, describe_check, partial_words, who_decides
+from audit.loader import RUBRICS_DIR, builtin_rubric_ids, builtin_rubric_path
 from audit.storage import load_run_evidence, save_audits
 from muniaudit import __version__
 from muniaudit.exits import UserError
@@ -31,7 +32,6 @@ from store.status import UNSETTLED, RunStatus
 if TYPE_CHECKING:
     from crawler.runner import CrawlOptions
 
-RUBRICS_DIR = Path(__file__).resolve().parent.parent / "rubrics"
 DEFAULT_RUBRIC = "aidh-2016"
 AUDIT_BATCH = 500          # sites loaded, scored and written per round trip
 
@@ -58,9 +58,9 @@ def rubric_path(name_or_path: str | None) -> Path:
         if not path.exists():
             raise UserError(f"{value}: no existe el archivo de rúbrica")
         return path
-    bundled = RUBRICS_DIR / f"{value}.yaml"
+    bundled = builtin_rubric_path(value)
     if not bundled.exists():
-        known = ", ".join(sorted(p.stem for p in RUBRICS_DIR.glob("*.yaml")))
+        known = ", ".join(builtin_rubric_ids())
         raise UserError(f"rúbrica desconocida '{value}' (disponibles: {known})")
     return bundled
 
@@ -171,10 +171,8 @@ def steering_settings(rubric_files: Sequence[Path] = ()) -> dict[str, Any]:
     """Crawl settings that let the rubrics steer the crawl (crawler.decider): every bundled rubric by id, so that
     a re-audit with any of them reads a crawl that looked for its evidence, plus the run's own rubric file when
     it is not a bundled one (a Scrapyd worker must see it at the same path)."""
-    import rubrics
-
-    own = [str(Path(p).resolve()) for p in rubric_files if Path(p).resolve().parent != rubrics.BUNDLED_DIR]
-    return {"MUNIAUDIT_SITE_DECIDER": SITE_DECIDER, "MUNIAUDIT_DECIDER_RUBRICS": rubrics.bundled_ids() + own}
+    own = [str(Path(p).resolve()) for p in rubric_files if Path(p).resolve().parent != RUBRICS_DIR]
+    return {"MUNIAUDIT_SITE_DECIDER": SITE_DECIDER, "MUNIAUDIT_DECIDER_RUBRICS": builtin_rubric_ids() + own}
 
 
 def crawl(db_url: str | None, cvegeos: list[str], options: CrawlOptions, *, label: str = "",

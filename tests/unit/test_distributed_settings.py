@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from scrapy.settings import Settings
 
-import rubrics
+from audit.loader import builtin_rubric_ids
 from crawler.runner import CrawlOptions
 from muniaudit.distributed import _settings_params
 from muniaudit.service import steering_settings
@@ -16,7 +16,7 @@ def read_back(params: list[tuple[str, str]]) -> Settings:
 def test_the_rubrics_that_steer_the_crawl_reach_the_worker_as_a_list():
     options = CrawlOptions(settings=steering_settings())
     settings = read_back(_settings_params(options, "postgresql://db/muniaudit"))
-    assert settings.getlist("MUNIAUDIT_DECIDER_RUBRICS") == rubrics.bundled_ids()
+    assert settings.getlist("MUNIAUDIT_DECIDER_RUBRICS") == builtin_rubric_ids()
     assert settings.get("MUNIAUDIT_SITE_DECIDER") == "audit.decider.RubricDecider"
 
 

@@ -2,8 +2,8 @@
 
 The crawler never scores, so the rubric's view comes in from outside: `MUNIAUDIT_SITE_DECIDER` names a class
 (loaded by name, like Scrapy's components; the app sets it to audit.decider.RubricDecider) built from
-`MUNIAUDIT_DECIDER_RUBRICS`. Its `wanted(signals, home_read)` answers which signal kinds could still change an
-automatic verdict: None for "every kind" (no decider: nothing is ever decided), an empty set when the site is
+`MUNIAUDIT_DECIDER_RUBRICS`. Its `wanted(signals, home_read, settled)` answers which signal kinds could still
+change an automatic verdict: None for "every kind" (no decider: nothing is ever decided), an empty set when the site is
 decided. `SiteEvidence` keeps each site's signals and what its pages turned out to be, merged as the store
 pipeline will merge them (crawler.extract.site.SignalMerger, finalize_merged), so the decider judges what the
 audit will see.

@@ -89,7 +89,7 @@ def test_a_signal_no_verdict_needs_is_no_yield(decider):
 def test_without_a_decider_every_new_signal_is_a_yield():
     evidence = SiteEvidence()
     new = read(evidence, None, *HOME, home=True)
-    assert evidence.wanted is None and evidence.yielded(new) == bool(new)
+    assert new and evidence.wanted is None and evidence.yielded(new)
 
 
 class BrokenDecider:

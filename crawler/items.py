@@ -52,9 +52,10 @@ class SiteDoneItem:
     facts: dict[str, Any]
 
 
-def page_item(site_crawl_id: int, response, depth: int, render_mode: str, fault: str | None) -> PageItem:
+def page_item(site_crawl_id: int, response, depth: int, render_mode: str, fault: str | None,
+              title: str | None = None) -> PageItem:
     """The page row of an HTML response the spider read (its hash is of the body as served, kept in meta when
-    the body was re-decoded)."""
+    the body was re-decoded); `title` when a worker already read it (crawler.pool.read_page)."""
     import hashlib
 
     from crawler import faults, links
@@ -64,7 +65,7 @@ def page_item(site_crawl_id: int, response, depth: int, render_mode: str, fault:
         site_crawl_id, response.request.url, response.url, response.status,
         faults.header(response, "Content-Type"), depth, render_mode, now(),
         sha256=response.meta.get("body_sha256") or hashlib.sha256(response.body).hexdigest(),
-        size=len(response.body), title=links.page_title(response)[:500],
+        size=len(response.body), title=(links.page_title(response) if title is None else title)[:500],
         last_modified=faults.header(response, "Last-Modified") or None, fault=fault,
         archive=response.meta.get("muniaudit_archive"),
     )

@@ -5,17 +5,16 @@ from __future__ import annotations
 import posixpath
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from lxml import etree
 from parsel import Selector  # parsel itself: Scrapy's Selector would read <base href> again
 from scrapy.http import HtmlResponse
 from scrapy.utils.response import get_base_url
 from w3lib.url import canonicalize_url
 
 from crawler.extract.datasets import DOCUMENT_FORMATS, FILE_FORMATS
-from crawler.extract.limits import MAX_LINKS_PER_PAGE
-from crawler.extract.placement import REFERENCE_REGIONS, placement_of
+from crawler.extract.outlinks import Outlink, followable_links, title_of
+from crawler.extract.placement import REFERENCE_REGIONS
 from crawler.extract.text import fold
 
 # Link text / URL words that lead to what the audit needs; weights order the crawl frontier.
@@ -243,42 +242,24 @@ def page_root(response):
         return None
 
 
+def base_url(response) -> str:
+    """The URL a response's relative links resolve against: its <base href>, else its own URL."""
+    try:
+        return get_base_url(response)
+    except ValueError:   # an unparsable <base href>: a browser falls back to the page's own URL
+        return response.url
+
+
 def page_title(response) -> str:
     """The page's <title> as one line of text ('' when there is none)."""
+    return title_of(page_root(response))
+
+
+def page_links(response, is_home: bool = False) -> list[Outlink]:
+    """The links of a response to follow (crawler.extract.outlinks.followable_links), from lxml's tree under
+    its selector: used when no extraction worker read the page."""
     root = page_root(response)
-    title = root.find(".//title") if root is not None else None
-    return " ".join((title.text or "").split()) if title is not None else ""
-
-
-_STRING_VALUE = etree.XPath("string(.)")   # an element's text as XPath reads it (all descendant text)
-
-
-def page_links(response, is_home: bool = False) -> list[tuple[str, str, str]]:
-    """(absolute URL, link text + title, placement region) for a, area, frame and iframe targets; hrefs resolved
-    like a browser. The region (menu, footer, article_body, teaser...) orders the frontier."""
-    found: list[tuple[str, str, str]] = []
-    # lxml's tree under the response's selector, walked directly: a parsel selector per link cost more than the
-    # rest of the link handling together
-    root = page_root(response)
-    if root is None:   # not HTML, or unparsable markup: nothing to follow, recorded by the page item
-        return found
-    try:
-        base = get_base_url(response)
-    except ValueError:   # an unparsable <base href>: a browser falls back to the page's own URL
-        base = response.url
-    said: dict = {}
-    for n, node in enumerate(root.iter("a", "area")):
-        if n >= MAX_LINKS_PER_PAGE:     # a page of tens of thousands of links: the rest are not followed
-            break
-        href = (node.get("href") or "").strip()
-        if href and not href.startswith(("#", "javascript:", "mailto:", "tel:")):
-            label = " ".join(f"{_STRING_VALUE(node)} {node.get('title', '')}".split())
-            region = placement_of(node, is_home, cache=said).region
-            append_joined(found, base, href, label[:200], region)
-    for node in root.iter("frame", "iframe"):
-        if node.get("src") is not None:
-            append_joined(found, base, node.get("src").strip(), "frame", "frame")
-    return found
+    return followable_links(root, base_url(response), is_home) if root is not None else []
 
 
 def own_page_links(found: list[tuple[str, str, str]], keys: frozenset[str]) -> int:
@@ -290,13 +271,3 @@ def own_page_links(found: list[tuple[str, str, str]], keys: frozenset[str]) -> i
         except ValueError:   # "http://host:99999/": no page behind it
             continue
     return total
-
-
-def append_joined(found: list[tuple[str, str, str]], base: str, href: str, label: str, region: str = "") -> None:
-    """Append (absolute URL, label, region) unless the href cannot be joined ('//[::1'): skip it, not the rest
-    of the page."""
-    try:
-        url = urljoin(base, href)
-    except ValueError:
-        return
-    found.append((url, label, region))

@@ -8,18 +8,23 @@ from crawler.extract.dom import Page, parse
 from crawler.extract.site import finalize_site
 from crawler.extract.types import SIGNAL_KINDS, Diagnostic, Extraction, PageContext, Signal
 
-__all__ = ["extract_page", "finalize_site", "page_facts", "Extraction", "PageContext", "Signal", "Diagnostic",
+__all__ = ["extract_page", "extract_parsed", "finalize_site", "page_facts", "Extraction", "PageContext", "Signal", "Diagnostic",
            "SIGNAL_KINDS"]
 
 
 def extract_page(html: str | bytes, ctx: PageContext, headers: Mapping[str, str] | None = None) -> Extraction:
     """All signals and rejected look-alikes of one HTML page, and what the page is (the spider calls this once
     per page). Every registered extractor (crawler.extract.registry) runs on the parsed page, in order."""
+    return extract_parsed(parse(html, ctx, headers))
+
+
+def extract_parsed(page: Page) -> Extraction:
+    """extract_page on a page already parsed (crawler.pool.read_page parses once for signals and links)."""
     from crawler.extract.limits import cap_page
     from crawler.extract.registry import extractors
     from crawler.extract.roles import ERROR
 
-    page = parse(html, ctx, headers)
+    ctx = page.ctx
     out = Extraction(page=page_facts(page))
     if page.role.role == ERROR:
         # an error page's menu is the site's template seen from a wrong address: it offers nothing

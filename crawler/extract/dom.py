@@ -411,8 +411,10 @@ def parse_tree(html: str | bytes | None) -> Element | None:
 
 
 def _feed(markup: str | bytes, encoding: str | None) -> Element | None:
-    """libxml2's HTML parser in recover mode, fed like BeautifulSoup's lxml builder feeds it."""
-    parser = etree.HTMLParser(recover=True, encoding=encoding)
+    """libxml2's HTML parser in recover mode, fed like BeautifulSoup's lxml builder feeds it. `huge_tree` lifts
+    libxml2's nesting limit of 256: a template that never closes its <div>s would otherwise parse to nothing
+    past that depth (Scrapy's own selector parses with it, so the crawler's links and the signals agree)."""
+    parser = etree.HTMLParser(recover=True, encoding=encoding, huge_tree=True)
     parser.feed(markup)
     return parser.close()
 

@@ -135,13 +135,16 @@ def _article_region(found: Placement, navigation: Placement | None, is_home: boo
 
 
 def _said(node: etree._Element, cache: dict | None) -> Placement | None:
-    """_ancestor_says, remembered per element when a cache is given (links of one menu share ancestors)."""
+    """_ancestor_says, remembered per element when a cache is given (links of one menu share ancestors).
+
+    Keyed by the element itself, not its id(): lxml makes a Python proxy for a node only while something holds
+    it, so the id of a proxy already freed is soon another element's, and a cache by id answered for the wrong
+    ancestor. As a key, the proxy stays alive (and lxml hands back the same one) for as long as the cache."""
     if cache is None:
         return _ancestor_says(node)
-    key = id(node)
-    if key not in cache:
-        cache[key] = _ancestor_says(node)
-    return cache[key]
+    if node not in cache:
+        cache[node] = _ancestor_says(node)
+    return cache[node]
 
 
 def _ancestor_says(node: etree._Element) -> Placement | None:

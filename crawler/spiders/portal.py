@@ -25,6 +25,8 @@ from crawler import apis, faults, files, links, render, robots
 from crawler import frontier as fr
 from crawler.decider import load_decider
 from crawler.dns import refused_address
+from crawler.extract.outlinks import Outlink, append_joined
+from crawler.extract.ownership import registrable_domain
 from crawler.extract.types import Extraction, Signal
 from crawler.frontier import FileProbe, Frontier, Limits, PageFetch, SiteState
 from crawler.items import PageItem, SignalsItem, failed_page_item, page_item
@@ -59,6 +61,9 @@ class PortalSpider(scrapy.Spider):
         spider.decider = load_decider(spider.settings)   # which kinds a verdict still wants (crawler.decider)
         workers = worker_count(spider.settings.getint("MUNIAUDIT_EXTRACT_WORKERS"), os.cpu_count())
         spider.pool = ExtractionPool(workers)
+        if spider.settings.getbool("MUNIAUDIT_EXTRACT"):
+            spider.pool.start()      # the workers start while the engine does (crawler.pool.ExtractionPool.start)
+        registrable_domain("municipio.gob.mx")   # the public-suffix list, read once before the first page needs it
         crawler.signals.connect(spider.headers_received, signal=signals.headers_received)
         return spider
 
@@ -180,9 +185,16 @@ class PortalSpider(scrapy.Spider):
             yield item
             self._learn(state, item, home_read=is_home or bool(response.meta.get("render_of_home")))
             return
-        found = links.page_links(response, is_home)   # one lxml parse, shared with the title
-        for target in faults.js_targets(text):
-            links.append_joined(found, response.url, target, "js-handler", "js_loader")
+        reading = None
+        if self.settings.getbool("MUNIAUDIT_EXTRACT"):
+            # one parse, in a worker, for the signals, the links and the title (crawler.pool.read_page)
+            ctx = state.page_context(response.url, is_home or bool(response.meta.get("render_of_home")), depth)
+            reading = await self.pool.read(text, ctx, faults.first_headers(response), links.base_url(response),
+                                           is_home)
+            if reading is None:   # a hostile page must not stop the crawl (logged by the pool)
+                state.fault("extraction_error")
+        found = reading.links if reading else self._page_links(response, text, is_home)
+        extraction = reading.extraction if reading else Extraction()
         home_read = is_home or bool(response.meta.get("render_of_home"))   # on_home signals are all in
         if render_mode == "http":
             # a home page with no way to the rest of its site is navigated with JavaScript; elsewhere it is a leaf
@@ -198,14 +210,8 @@ class PortalSpider(scrapy.Spider):
                     yield self._request(state, response.url, self.parse_page, depth, priority=800, page="rendered",
                                         render_of_home=is_home, **meta)
         item = page_item(state.spec.site_crawl_id, response, depth, render_mode,
-                         fault or encoding_fault or faults.tls_fault(response))
-        extraction = Extraction()
-        if self.settings.getbool("MUNIAUDIT_EXTRACT"):
-            ctx = state.page_context(response.url, is_home or bool(response.meta.get("render_of_home")), depth)
-            extraction = await self.pool.extract(text, ctx, faults.first_headers(response))
-            if extraction is None:   # a hostile page must not stop the crawl (logged by the pool)
-                state.fault("extraction_error")
-                extraction = Extraction()
+                         fault or encoding_fault or faults.tls_fault(response),
+                         title=reading.title if reading else None)
         if self.settings.getbool("MUNIAUDIT_PLATFORM_APIS"):
             for url in apis.seed_requests(state, extraction.signals, lambda u: self.frontier.in_scope(state, u)):
                 yield self._request(state, url, self.parse_api, depth=1, priority=700, dont_retry=True)
@@ -222,6 +228,14 @@ class PortalSpider(scrapy.Spider):
         yield item
         if extraction.signals or extraction.diagnostics:
             yield SignalsItem(state.spec.site_crawl_id, extraction.signals, extraction.diagnostics)
+
+    @staticmethod
+    def _page_links(response, text: str, is_home: bool) -> list[Outlink]:
+        """The links to follow, read here in the reactor's process: when no worker read the page."""
+        found = links.page_links(response, is_home)
+        for target in faults.js_targets(text):
+            append_joined(found, response.url, target, "js-handler", "js_loader")
+        return found
 
     def _learn(self, state: SiteState, item: PageItem, new: list[Signal] | None = None, template: str | None = None,
                home_read: bool = False) -> None:

@@ -118,6 +118,7 @@ class SiteState:
     skipped: Counter = field(default_factory=Counter)
     external: dict[str, list[str]] = field(default_factory=dict)
     tls_invalid: dict[str, str] = field(default_factory=dict)
+    silent_hosts: set[str] = field(default_factory=set)        # hosts that stopped answering (note_silent_host)
     robots: dict = field(default_factory=dict)
     sitemap: dict = field(default_factory=lambda: {"files": 0, "urls": 0, "latest_lastmod": None})
     probe_fingerprint: str | None = None
@@ -275,6 +276,8 @@ class Frontier:
             if not queue:
                 break
             cand = heapq.heappop(queue)
+            if state.silent_hosts and is_silent(state, cand.url):
+                continue
             if self._held(state, cand):
                 continue
             state.pages += 1
@@ -289,6 +292,8 @@ class Frontier:
             probe = state.pending_files.pop()
             if self.limits.evidence_directed and not state.evidence.wants(PROBED_KIND):
                 state.skipped["file_not_needed"] += 1
+            elif state.silent_hosts and is_silent(state, probe.url):
+                continue
             elif (scheduled := self.file_probe(state, probe.url, probe.depth)) is not None:
                 yield scheduled
 
@@ -425,9 +430,14 @@ def invalid_site_item(spec: SiteSpec, exc: Exception) -> SiteDoneItem:
 
 def stop_reason(state: SiteState) -> str:
     """Why the site's crawl ended: every automatic criterion decided ("decided"), the page budget with links
-    still worth following ("budget"), or nothing left that could carry evidence ("no_candidates": posts,
-    archives and unread pages of sampled templates may remain, counted in skipped)."""
-    return state.stop or ("budget" if state.frontier else "no_candidates")
+    still worth following ("budget"), pages left unasked on a host that stopped answering
+    ("host_unresponsive"), or nothing left that could carry evidence ("no_candidates": posts, archives and
+    unread pages of sampled templates may remain, counted in skipped)."""
+    if state.stop:
+        return state.stop
+    if state.frontier:
+        return "budget"
+    return "host_unresponsive" if state.skipped["host_unresponsive"] else "no_candidates"
 
 
 # The home page's outcome (crawler.faults.home_outcome, note_failure) -> the site's status.
@@ -474,6 +484,28 @@ def note_tls(state: SiteState, netloc: str, reason: str | None) -> None:
 
 
 HOME_FAILURE_OUTCOMES = {"forbidden_address": "forbidden", "robots_disallowed": "robots"}
+
+
+def note_silent_host(state: SiteState, url: str) -> None:
+    """A page of the site failed on a host that stopped answering (crawler.middlewares.HostHealth): the site's
+    other pages on that host are not asked for (counted in skipped as host_unresponsive) until it answers again."""
+    host = urlsplit(url).hostname or ""
+    if host not in state.silent_hosts:
+        state.silent_hosts.add(host)
+        state.fault("host_unresponsive")
+
+
+def note_answer(state: SiteState, *urls: str) -> None:
+    """A response came from these URLs' hosts: they answer again."""
+    if state.silent_hosts:
+        state.silent_hosts.difference_update(urlsplit(u).hostname or "" for u in urls)
+
+
+def is_silent(state: SiteState, url: str) -> bool:
+    """Whether `url` is on a host that stopped answering; counted as skipped when it is."""
+    silent = (urlsplit(url).hostname or "") in state.silent_hosts
+    state.skipped["host_unresponsive"] += silent
+    return silent
 
 
 def note_failure(state: SiteState, url: str, kind: str, message: str, home: bool, rendered: bool) -> None:

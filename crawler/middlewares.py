@@ -103,14 +103,54 @@ class TlsCheckMiddleware:
         return None
 
 
+# Failures that say the host itself did not answer (as opposed to an answer that was wrong): crawler.faults names.
+HOST_SILENT = frozenset({"timeout", "connection_refused", "connection_reset", "dns_error"})
+
+
+class HostHealth:
+    """Consecutive failures of each host with no answer between them (any HTTP answer, an error status included,
+    clears them). At `limit` the host is unresponsive: its failed requests are no longer retried. `limit` 0 turns
+    this off. Nutch's fetcher.max.exceptions.per.queue is the same idea: a hanging server costs every one of its
+    requests the full timeout, three times over with retries, and holds a politeness slot all along."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._silent: dict[str, int] = {}
+
+    def answered(self, host: str) -> None:
+        self._silent.pop(host, None)
+
+    def failed(self, host: str) -> None:
+        self._silent[host] = self._silent.get(host, 0) + 1
+
+    def unresponsive(self, host: str) -> bool:
+        return self.limit > 0 and self._silent.get(host, 0) >= self.limit
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries, spaced by an exponential backoff (RETRY_BACKOFF_BASE * 2**n seconds, capped) so a
-    struggling municipal server is not hammered. The wait happens outside the download slot."""
+    struggling municipal server is not hammered. The wait happens outside the download slot. A host that stopped
+    answering (HostHealth, MUNIAUDIT_HOST_FAILURES) gets no more retries; the failed request is marked
+    `host_unresponsive` so the spider can stop asking that site for more (crawler.spiders.portal.on_error)."""
+
+    def __init__(self, settings) -> None:
+        super().__init__(settings)
+        self.health = HostHealth(settings.getint("MUNIAUDIT_HOST_FAILURES"))
 
     async def process_response(self, request: Request, response: Response, spider=None):
+        self.health.answered(_host(request))
         return await self._delayed(super().process_response(request, response))
 
     async def process_exception(self, request: Request, exception: Exception, spider=None):
+        from crawler.faults import failure_kind
+
+        host = _host(request)
+        if failure_kind(exception) in HOST_SILENT:
+            self.health.failed(host)
+            if self.health.unresponsive(host):
+                request.meta["host_unresponsive"] = True
+                self.crawler.stats.inc_value("muniaudit/retry_skipped_unresponsive")
+                return None        # the failure goes to the request's errback as it is, not retried
         return await self._delayed(super().process_exception(request, exception))
 
     async def _delayed(self, result):
@@ -122,6 +162,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if delay > 0:
                 await asyncio.sleep(delay)
         return result
+
+
+def _host(request: Request) -> str:
+    return urlsplit(request.url).hostname or ""
 
 
 class WarcArchiveMiddleware:

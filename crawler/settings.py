@@ -26,6 +26,8 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"      # giving up is expected on broken sites; the fault is recorded
 RETRY_BACKOFF_BASE = 1.0                 # seconds before the first retry; doubled each time (crawler.middlewares)
 RETRY_BACKOFF_MAX = 30.0
+MUNIAUDIT_HOST_FAILURES = 3              # consecutive timeouts/refusals/resets of a host, no answer between: no more
+                                         # retries, and the site's remaining pages are not asked (0 = off)
 REDIRECT_MAX_TIMES = 8
 # Scrapy's own dupe filter and depth middleware drop requests silently; the spider tracks both itself so
 # that every scheduled request ends in a callback or errback (that is how it knows a site is finished).

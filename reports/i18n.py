@@ -22,7 +22,8 @@ CRAWL_STATUS = {"ok": "Completo", "partial": "Parcial", "unreachable": "Sitio no
 # Why a site's crawl ended (crawler.frontier.stop_reason)
 STOP_REASON = {"decided": "todos los criterios automáticos decididos",
                "no_candidates": "sin candidatos: no quedaban enlaces que pudieran llevar a evidencia",
-               "budget": "presupuesto de páginas agotado: quedaban enlaces sin revisar"}
+               "budget": "presupuesto de páginas agotado: quedaban enlaces sin revisar",
+               "host_unresponsive": "el sitio dejó de responder: quedaban páginas sin pedir"}
 MODE = {"auto": "Automático", "assisted": "Asistido", "manual": "Manual", "informative": "Informativo"}
 SIGNAL_KIND = {kind.name: kind.title_es for kind in KINDS}    # short labels from store.kinds
 
@@ -35,6 +36,7 @@ EN: dict[str, str] = {
     "sin candidatos: no quedaban enlaces que pudieran llevar a evidencia":
         "no candidates: no link left that could lead to evidence",
     "presupuesto de páginas agotado: quedaban enlaces sin revisar": "page budget spent: links were left unread",
+    "el sitio dejó de responder: quedaban páginas sin pedir": "the site stopped answering: pages were left unasked",
     "Publicación parcial.": "Partial publication.",
     "El rastreo de esta corrida no terminó: {n} municipios no se revisaron y se muestran como no revisados, no con 0.":
         "This run's crawl did not finish: {n} municipalities were not checked and are shown as not checked, not as 0.",
@@ -223,9 +225,11 @@ EN: dict[str, str] = {
     "Páginas revisadas por el rastreador.": "Pages the crawler checked.",
     "Páginas que requieren JavaScript para mostrar su contenido.": "Pages that need JavaScript to show their content.",
     "Por qué terminó el rastreo: decided (todos los criterios automáticos decididos), no_candidates (no quedaban "
-    "enlaces que pudieran llevar a evidencia) o budget (presupuesto de páginas agotado); vacío en corridas "
-    "anteriores.": "Why the crawl ended: decided (every automatic criterion decided), no_candidates (no link left "
-                   "that could lead to evidence) or budget (page budget spent); empty for older runs.",
+    "enlaces que pudieran llevar a evidencia), budget (presupuesto de páginas agotado) o host_unresponsive (el "
+    "sitio dejó de responder); vacío en corridas anteriores.":
+        "Why the crawl ended: decided (every automatic criterion decided), no_candidates (no link left that could "
+        "lead to evidence), budget (page budget spent) or host_unresponsive (the site stopped answering); empty "
+        "for older runs.",
     "Puntos obtenidos en cada categoría de la rúbrica.": "Points obtained in each rubric category.",
     "Clave INEGI del municipio.": "INEGI code of the municipality.", "Clave INEGI del estado.": "INEGI code of the state.",
     "Identificador del criterio en la rúbrica.": "Criterion id in the rubric.",

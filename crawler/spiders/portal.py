@@ -312,6 +312,8 @@ class PortalSpider(scrapy.Spider):
             kind = "forbidden_address"      # refused by the resolver's guard (DNS rebinding), not a dead name
         fr.note_failure(state, request.url, kind, failure.getErrorMessage(), request.meta.get("page") == "home",
                         bool(request.meta.get("playwright")))
+        if request.meta.get("host_unresponsive") and request.callback in (self.parse_page, self.parse_file):
+            fr.note_silent_host(state, request.url)   # its host stopped answering: ask it for nothing more
         if request.callback in (self.parse_page, self.parse_file):
             item = failed_page_item(state.spec.site_crawl_id, request, kind)
             yield item
@@ -321,7 +323,10 @@ class PortalSpider(scrapy.Spider):
         yield from self._settle(state)
 
     def _state(self, response) -> SiteState:
-        return self.sites[response.meta["site"]]
+        """The site a response belongs to; its hosts answer (crawler.frontier.note_answer)."""
+        state = self.sites[response.meta["site"]]
+        fr.note_answer(state, response.url, response.request.url)
+        return state
 
     def _settle(self, state: SiteState):
         released, finished = self.frontier.settle(state)

@@ -58,9 +58,11 @@ def crawled(tmp_path_factory):
     warc_dir = tmp / "warc"
     with serve_fault_web(delay_s=10, drip_s=1.5) as fw, \
             serve_sample_web(sites=HEALTHY, delay_s=5) as web, \
-            serve_sample_web(sites=[_robots_site(site_root)]) as robots_web:
+            serve_sample_web(sites=[_robots_site(site_root)]) as robots_web, \
+            serve_sample_web(sites=[Site(site_id="silent", root=site_root, faults={"*": "hang"})],
+                             delay_s=20) as silent_web:
         urls = {"faults": fw["http"] + "/", "tls": fw["https"] + "/", "robots": robots_web.entry_url("robots"),
-                "dead": "http://127.0.0.1:9/"}
+                "dead": "http://127.0.0.1:9/", "silent": silent_web.entry_url("silent")}
         urls |= {sid: web.entry_url(sid) for sid in HEALTHY}
         options = CrawlOptions(allow_private=True, render="never", settings=FAST, warc_dir=str(warc_dir))
         together = crawl_sites(urls, options, timeout=240)
@@ -116,6 +118,16 @@ def test_unreachable_site_ends_unreachable_and_the_run_goes_on(crawled):
     together, _, _ = crawled
     assert together["dead"].status == "unreachable"
     assert together["dead"].facts["faults"].get("connection_refused")
+
+
+def test_a_host_that_never_answers_is_given_up_on_after_its_home_page_s_one_try(crawled):
+    # every path hangs: robots.txt (the middleware's and the spider's) and the probe fail first, so the host is
+    # unresponsive (MUNIAUDIT_HOST_FAILURES) and the home page, still asked once, is not retried
+    together, _, _ = crawled
+    site = together["silent"]
+    assert site.status == "unreachable" and site.facts["faults"]["host_unresponsive"] == 1
+    assert [(p["depth"], p["fault"]) for p in site.pages] == [(0, "timeout")]
+    assert together.run_stats["crawls"][-1]["muniaudit/retry_skipped_unresponsive"] >= 1
 
 
 def test_robots_disallow_sitemap_and_files(crawled):

@@ -294,6 +294,8 @@ def test_municipality_scorecard_names_the_cause_not_always_human_review(site):
     ("es", "decided", "todos los criterios automáticos decididos"),
     ("es", "budget", "presupuesto de páginas agotado"),
     ("en", "no_candidates", "no link left that could lead to evidence"),
+    ("es", "host_unresponsive", "el sitio dejó de responder"),
+    ("en", "host_unresponsive", "the site stopped answering"),
 ])
 def test_the_municipality_page_says_why_the_crawl_ended(tmp_path, lang, reason, words):
     doc = sample.small_document()

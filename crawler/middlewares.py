@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import zlib
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -239,15 +240,24 @@ class WarcArchiveMiddleware:
             self.directory.mkdir(parents=True, exist_ok=True)
             self._resolved = str(self.path.resolve())       # what page rows point at
             self._file = open(self.path, "ab")   # noqa: SIM115 - closed on spider_closed; a resumed run appends
-            self._writer = WARCWriter(self._file, gzip=True)
+            self._writer = WARCWriter(self._file, gzip=False)    # builds the records; _write compresses them
             self.crawler.stats.set_value("muniaudit/warc_path", self._resolved)
         return self._writer
 
     def _write(self, record) -> dict:
-        """Write one record (its own gzip member, so it can be read from its offset) and say where it is."""
-        writer = self._open()
+        """Write one record (its own gzip member, so it can be read from its offset) and say where it is.
+
+        The member is compressed here, at gzip's default level (6): warcio's own gzip writer uses level 9, which
+        cost 2.6 times the CPU on the corpus pages (0.67 against 0.25 ms a page, in the reactor's process) for
+        output 1 % smaller."""
+        from warcio.warcwriter import WARCWriter
+
+        self._open()
+        plain = BytesIO()
+        WARCWriter(plain, gzip=False).write_record(record)
+        packer = zlib.compressobj(6, zlib.DEFLATED, zlib.MAX_WBITS + 16)   # +16: a gzip member, not raw zlib
         offset = self._file.tell()
-        writer.write_record(record)
+        self._file.write(packer.compress(plain.getvalue()) + packer.flush())
         self._file.flush()
         self.records += 1
         self.crawler.stats.set_value("muniaudit/warc_records", self.records)

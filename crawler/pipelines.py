@@ -6,6 +6,8 @@ from collections import defaultdict
 from dataclasses import asdict
 from datetime import datetime
 
+from sqlalchemy import insert
+
 from crawler.extract import finalize_site
 from crawler.extract.limits import SiteBound
 from crawler.extract.site import note_page
@@ -69,7 +71,8 @@ class StorePipeline:
         if not self.pages:
             return
         with session_scope(self.engine) as session:
-            session.add_all(Page(**asdict(p)) for p in self.pages)
+            # one executemany, not a unit of work of ORM objects: the rows are only written, never read back here
+            session.execute(insert(Page), [asdict(p) for p in self.pages])
         self.pages = []
 
     def _finish_site(self, item: SiteDoneItem) -> None:
@@ -89,10 +92,11 @@ class StorePipeline:
         with session_scope(self.engine) as session:
             site = session.get(SiteCrawl, item.site_crawl_id)
             # a signal was captured when the page it was found on was fetched (the site's end only as a fallback)
-            session.add_all(SignalRow(site_crawl_id=site.id, kind=s.kind, url=s.url, found_on=s.found_on,
-                                      on_home=s.on_home, data=s.data, snippet=(s.snippet or "")[:1000],
-                                      captured_at=fetched.get(s.found_on) or fetched.get(s.url) or captured)
-                            for s in merged)
+            rows = [{"site_crawl_id": site.id, "kind": s.kind, "url": s.url, "found_on": s.found_on,
+                     "on_home": s.on_home, "data": s.data, "snippet": (s.snippet or "")[:1000],
+                     "captured_at": fetched.get(s.found_on) or fetched.get(s.url) or captured} for s in merged]
+            if rows:
+                session.execute(insert(SignalRow), rows)
             site.status, site.finished_at, site.error = item.status, captured, item.error
             site.pages_seen, site.pages_needing_render = item.pages_seen, item.pages_needing_render
             site.pages_rendered = item.pages_rendered

@@ -54,7 +54,8 @@ def read_page(text: str, ctx: PageContext, headers: dict, base: str, links_as_ho
     `base`, its <base href>; placed as on the home page when `links_as_home`), the targets its JavaScript
     handlers name, its title, and its extraction. The links are read before the extractors walk the tree."""
     page = parse(text, ctx, headers)
-    found = followable_links(page.root, base, links_as_home)
+    # the ancestors' verdicts are the tree's, whoever reads them: the extractors' placements reuse these
+    found = followable_links(page.root, base, links_as_home, page.memo("placement.said", dict))
     for target in js_targets(text):
         append_joined(found, ctx.url, target, "js-handler", "js_loader")
     title = title_of(page.root)

@@ -18,14 +18,16 @@ Outlink = tuple[str, str, str]      # (absolute URL, link text + title, placemen
 _STRING_VALUE = etree.XPath("string(.)")   # an element's text as XPath reads it (all descendant text)
 
 
-def followable_links(root: etree._Element | None, base: str, is_home: bool = False) -> list[Outlink]:
+def followable_links(root: etree._Element | None, base: str, is_home: bool = False,
+                     said: dict | None = None) -> list[Outlink]:
     """(absolute URL, link text + title, placement region) for a, area, frame and iframe targets; hrefs resolved
     against `base` (the page's <base href>, else its URL) like a browser. The region (menu, footer,
-    article_body, teaser...) orders the frontier."""
+    article_body, teaser...) orders the frontier. `said`: the ancestors' verdicts already read on this tree
+    (crawler.extract.placement; a Page shares its own)."""
     found: list[Outlink] = []
     if root is None:   # not HTML, or unparsable markup: nothing to follow, recorded by the page item
         return found
-    said: dict = {}
+    said = {} if said is None else said
     for n, node in enumerate(root.iter("a", "area")):
         if n >= MAX_LINKS_PER_PAGE:     # a page of tens of thousands of links: the rest are not followed
             break

@@ -489,7 +489,7 @@ HOME_FAILURE_OUTCOMES = {"forbidden_address": "forbidden", "robots_disallowed": 
 def note_silent_host(state: SiteState, url: str) -> None:
     """A page of the site failed on a host that stopped answering (crawler.middlewares.HostHealth): the site's
     other pages on that host are not asked for (counted in skipped as host_unresponsive) until it answers again."""
-    host = urlsplit(url).hostname or ""
+    host = links.server_of(url)
     if host not in state.silent_hosts:
         state.silent_hosts.add(host)
         state.fault("host_unresponsive")
@@ -498,12 +498,12 @@ def note_silent_host(state: SiteState, url: str) -> None:
 def note_answer(state: SiteState, *urls: str) -> None:
     """A response came from these URLs' hosts: they answer again."""
     if state.silent_hosts:
-        state.silent_hosts.difference_update(urlsplit(u).hostname or "" for u in urls)
+        state.silent_hosts.difference_update(links.server_of(u) for u in urls)
 
 
 def is_silent(state: SiteState, url: str) -> bool:
     """Whether `url` is on a host that stopped answering; counted as skipped when it is."""
-    silent = (urlsplit(url).hostname or "") in state.silent_hosts
+    silent = links.server_of(url) in state.silent_hosts
     state.skipped["host_unresponsive"] += silent
     return silent
 

@@ -223,6 +223,14 @@ def looks_like_path_trap(url: str, max_length: int = 400, max_repeats: int = 3) 
     return any(segments.count(s) >= max_repeats for s in set(segments))
 
 
+def server_of(url: str) -> str:
+    """The server a URL is on, for telling servers apart: lower-case host and port ('' when there is none)."""
+    try:
+        return urlsplit(url).netloc.rpartition("@")[2].lower()
+    except ValueError:
+        return ""
+
+
 # -- the links of a page ---------------------------------------------------------------------------------------
 
 def page_root(response):

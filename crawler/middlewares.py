@@ -19,6 +19,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 from crawler.addresses import private_address_reason
+from crawler.links import server_of
 from crawler.scope import OffsiteRedirect, SiteScopeMiddleware  # noqa: F401 - their home is crawler.scope
 
 
@@ -146,7 +147,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         from crawler.faults import failure_kind
 
         host = _host(request)
-        if failure_kind(exception) in HOST_SILENT:
+        # a browser render that times out says more about the page's scripts (and the browser's load) than the host
+        if not request.meta.get("playwright") and failure_kind(exception) in HOST_SILENT:
             self.health.failed(host)
             if self.health.unresponsive(host):
                 request.meta["host_unresponsive"] = True
@@ -166,7 +168,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 def _host(request: Request) -> str:
-    return urlsplit(request.url).hostname or ""
+    """The server a request goes to: host and port (two ports of one address are two servers)."""
+    return server_of(request.url)
 
 
 class WarcArchiveMiddleware:

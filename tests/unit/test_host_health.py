@@ -75,6 +75,23 @@ def test_silences_of_one_host_do_not_touch_another():
     assert isinstance(retried, Request)
 
 
+def test_two_ports_of_one_address_are_two_servers():
+    mw = _middleware(limit=2)
+    _fail(mw, "http://127.0.0.1:8001/")
+    _fail(mw, "http://127.0.0.1:8001/datos")
+    _, retried = _fail(mw, "http://127.0.0.1:8002/")
+    assert isinstance(retried, Request)
+
+
+def test_a_browser_render_that_times_out_is_not_the_host_s_silence():
+    mw = _middleware(limit=2)
+    request = Request(HOME, meta={"playwright": True})
+    asyncio.run(mw.process_exception(request, DownloadTimeoutError("Timeout 20000ms exceeded")))
+    assert "host_unresponsive" not in request.meta
+    _, retried = _fail(mw, HOME)          # the first silence that counts: still retried
+    assert isinstance(retried, Request)
+
+
 def test_a_wrong_answer_is_not_a_silence():
     mw = _middleware(limit=1)
     request, _ = _fail(mw, HOME, ValueError("a parser's complaint"))

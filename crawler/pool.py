@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from crawler.extract import extract_parsed
@@ -108,6 +109,12 @@ class ExtractionPool:
             if self._pool is None:
                 self._pool = self._new_pool()
             return await asyncio.wrap_future(self._pool.submit(read_page, text, ctx, headers, base, links_as_home))
+        except BrokenProcessPool as exc:
+            # a worker died (killed for its memory, a crash in a parser): this page is lost, not every page after
+            # it, so the next page gets fresh workers
+            logger.warning("extraction worker died on %s: %r; starting new workers", ctx.url, exc)
+            self.close()
+            return None
         except Exception as exc:  # noqa: BLE001 - any failure of one page's extraction is that page's fault
             logger.warning("extraction failed on %s: %r", ctx.url, exc)
             return None

@@ -86,3 +86,28 @@ def test_the_pool_reads_a_page_in_a_warmed_worker_and_a_failure_is_none():
         finally:
             pool.close()
         assert good.title == "Municipio de Prueba" and len(good.links) == 160 and bad is None
+
+
+def test_a_dead_worker_costs_one_page_not_the_rest_of_the_crawl():
+    import asyncio
+    import os
+    import signal
+
+    from crawler.pool import ExtractionPool
+
+    ctx = PageContext(url=URL, site_hosts=frozenset({"municipio.gob.mx"}))
+    pool = ExtractionPool(1)
+
+    async def crawl():
+        first = await pool.read(PAGE, ctx, {}, URL, False)
+        for pid in list(pool._pool._processes):    # noqa: SLF001 - the worker the OOM killer would pick
+            os.kill(pid, signal.SIGKILL)
+        lost = await pool.read(PAGE, ctx, {}, URL, False)
+        after = await pool.read(PAGE, ctx, {}, URL, False)
+        return first, lost, after
+
+    try:
+        first, lost, after = asyncio.run(crawl())
+    finally:
+        pool.close()
+    assert first.title == after.title == "Municipio de Prueba" and lost is None

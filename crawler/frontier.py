@@ -276,7 +276,7 @@ class Frontier:
             if not queue:
                 break
             cand = heapq.heappop(queue)
-            if state.silent_hosts and is_silent(state, cand.url):
+            if skip_silent(state, cand.url):
                 continue
             if self._held(state, cand):
                 continue
@@ -292,7 +292,7 @@ class Frontier:
             probe = state.pending_files.pop()
             if self.limits.evidence_directed and not state.evidence.wants(PROBED_KIND):
                 state.skipped["file_not_needed"] += 1
-            elif state.silent_hosts and is_silent(state, probe.url):
+            elif skip_silent(state, probe.url):
                 continue
             elif (scheduled := self.file_probe(state, probe.url, probe.depth)) is not None:
                 yield scheduled
@@ -501,11 +501,12 @@ def note_answer(state: SiteState, *urls: str) -> None:
         state.silent_hosts.difference_update(links.server_of(u) for u in urls)
 
 
-def is_silent(state: SiteState, url: str) -> bool:
-    """Whether `url` is on a host that stopped answering; counted as skipped when it is."""
-    silent = links.server_of(url) in state.silent_hosts
-    state.skipped["host_unresponsive"] += silent
-    return silent
+def skip_silent(state: SiteState, url: str) -> bool:
+    """Skip `url` if it is on a host that stopped answering: True, and counted in skipped, when it is."""
+    if not state.silent_hosts or links.server_of(url) not in state.silent_hosts:
+        return False
+    state.skipped["host_unresponsive"] += 1
+    return True
 
 
 def note_failure(state: SiteState, url: str, kind: str, message: str, home: bool, rendered: bool) -> None:

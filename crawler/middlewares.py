@@ -19,7 +19,8 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Request, Response
 
 from crawler.addresses import private_address_reason
-from crawler.links import server_of
+from crawler.faults import failure_kind
+from crawler.links import server_of  # host and port: two ports of one address are two servers
 from crawler.scope import OffsiteRedirect, SiteScopeMiddleware  # noqa: F401 - their home is crawler.scope
 
 
@@ -140,13 +141,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.health = HostHealth(settings.getint("MUNIAUDIT_HOST_FAILURES"))
 
     async def process_response(self, request: Request, response: Response, spider=None):
-        self.health.answered(_host(request))
+        self.health.answered(server_of(request.url))
         return await self._delayed(super().process_response(request, response))
 
     async def process_exception(self, request: Request, exception: Exception, spider=None):
-        from crawler.faults import failure_kind
-
-        host = _host(request)
+        host = server_of(request.url)
         # a browser render that times out says more about the page's scripts (and the browser's load) than the host
         if not request.meta.get("playwright") and failure_kind(exception) in HOST_SILENT:
             self.health.failed(host)
@@ -165,11 +164,6 @@ class BackoffRetryMiddleware(RetryMiddleware):
             if delay > 0:
                 await asyncio.sleep(delay)
         return result
-
-
-def _host(request: Request) -> str:
-    """The server a request goes to: host and port (two ports of one address are two servers)."""
-    return server_of(request.url)
 
 
 class WarcArchiveMiddleware:

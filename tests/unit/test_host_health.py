@@ -138,6 +138,6 @@ def test_a_timeout_alone_does_not_silence_the_host():
 def test_an_answer_from_a_silent_host_makes_it_askable_again():
     state = add_site(make_spider(), HOME)
     fr.note_silent_host(state, HOME + "tramites")
-    assert fr.is_silent(state, HOME + "transparencia")
+    assert fr.skip_silent(state, HOME + "transparencia")
     fr.note_answer(state, HOME + "contacto")
-    assert not fr.is_silent(state, HOME + "transparencia")
+    assert not fr.skip_silent(state, HOME + "transparencia")
